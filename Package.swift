@@ -1,0 +1,61 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// One target per module of DESIGN.md §2; a target imports only what its row names.
+let package = Package(
+    name: "3dp-agent",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "3dp-agent", targets: ["AgentCommand"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CUdev",
+            pkgConfig: "libudev",
+            providers: [.apt(["libudev-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "GCode"),
+        .target(
+            name: "PrinterLink",
+            dependencies: ["GCode", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "VirtualPrinter",
+            dependencies: ["GCode", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "Board",
+            dependencies: ["CUdev", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "Agent",
+            dependencies: [
+                "GCode", "PrinterLink", "VirtualPrinter", "Board",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "AgentCommand",
+            dependencies: [
+                "Agent", "GCode", "PrinterLink", "VirtualPrinter", "Board",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "GCodeTests", dependencies: ["GCode"]),
+        .testTarget(name: "PrinterLinkTests", dependencies: ["PrinterLink", "GCode", "VirtualPrinter"]),
+        .testTarget(name: "VirtualPrinterTests", dependencies: ["VirtualPrinter", "GCode"]),
+        .testTarget(name: "BoardTests", dependencies: ["Board"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "PrinterLink", "VirtualPrinter", "GCode"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

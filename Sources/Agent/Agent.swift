@@ -1,0 +1,1 @@
+// The Agent module; see DESIGN.md §2.

@@ -1,0 +1,1 @@
+// The Board module; see DESIGN.md §2.

@@ -1,0 +1,1 @@
+// The PrinterLink module; see DESIGN.md §2.

@@ -1,0 +1,1 @@
+// The VirtualPrinter module; see DESIGN.md §2.
