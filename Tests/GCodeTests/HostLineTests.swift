@@ -27,7 +27,7 @@ import Testing
     @Test func detectsCorruptedLines() {
         #expect(ReceivedHostLine.parse(Array("N1 G28*19".utf8)).problem == .checksumMismatch)
         #expect(ReceivedHostLine.parse(Array("N1 G28".utf8)).problem == .missingChecksum)
-        #expect(ReceivedHostLine.parse(Array("G28*18".utf8)).problem == .missingLineNumber)
+        #expect(ReceivedHostLine.parse(Array("G28*77".utf8)).problem == .missingLineNumber)
         let plain = ReceivedHostLine.parse(Array("M105".utf8))
         #expect(plain.problem == nil && plain.number == nil && plain.commandText == "M105")
     }
