@@ -1,1 +1,0 @@
-// The Board module; see DESIGN.md §2.
