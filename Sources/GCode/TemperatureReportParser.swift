@@ -5,6 +5,8 @@ enum TemperatureReportParser {
     /// Nil unless the words carry a hotend (`T:`/`T<n>:`) or bed (`B:`) reading: a position report
     /// (`X:0.00 Y:0.00 Z:0.00 E:0.00`) or other `label:value` text is not a temperature report.
     static func parse(_ words: ReplyBytes) -> TemperatureReport? {
+        // M114 starts with `X:`, and its `Count A:800 B:800 Z:120` (CoreXY steppers) is no bed reading.
+        if words.hasPrefix("X:") { return nil }
         var scan = Scan()
         var expectingTargetNumber = false
         words.forEachWord { word in

@@ -114,6 +114,8 @@ private func fault(_ kind: HeaterFault.Kind, _ heater: String?, _ message: Strin
         // Position report and other label:value text are not temperatures.
         ReplyCase("X:0.00 Y:0.00 Z:0.00 E:0.00 Count X:0 Y:0 Z:0",
                   .console("X:0.00 Y:0.00 Z:0.00 E:0.00 Count X:0 Y:0 Z:0")),
+        ReplyCase("X:10.00 Y:10.00 Z:0.30 E:0.00 Count A:800 B:800 Z:120",
+                  .console("X:10.00 Y:10.00 Z:0.30 E:0.00 Count A:800 B:800 Z:120")),
         ReplyCase("T:abc", .console("T:abc")),
     ]
 
