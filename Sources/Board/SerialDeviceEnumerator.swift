@@ -71,11 +71,24 @@ public enum SerialDeviceEnumerator {
                 }
                 return attributes
             },
-            parentDriver: parent.flatMap { string(udev_device_get_driver($0)) },
+            parentDriver: driverBehind(parent),
             // Virtual terminals, console and ptmx live under /sys/devices/virtual.
             hasHardwareParent: parent != nil && !syspath.contains("/devices/virtual/"),
             uartType: string(udev_device_get_sysattr_value(device, "type"))
         )
+    }
+
+    /// The driver of the hardware behind a tty. Since Linux 6.5 a UART's tty hangs off "port" and
+    /// "ctrl" devices of the serial-base bus; the driver worth naming (serial8250, uart-pl011) is on
+    /// the device above them.
+    private static func driverBehind(_ parent: OpaquePointer?) -> String? {
+        var ancestor = parent
+        while let current = ancestor, string(udev_device_get_subsystem(current)) == "serial-base" {
+            ancestor = udev_device_get_parent(current)
+        }
+        return ancestor.flatMap { string(udev_device_get_driver($0)) } ?? parent.flatMap {
+            string(udev_device_get_driver($0))
+        }
     }
 
     private static func properties(of device: OpaquePointer) -> [String: String] {

@@ -64,7 +64,7 @@ private let klipperMCU = TTYRecord(
 )
 
 private let onBoardUART = TTYRecord(
-    kernelName: "ttyS0", deviceNode: "/dev/ttyS0", parentDriver: "port", hasHardwareParent: true, uartType: "4")
+    kernelName: "ttyS0", deviceNode: "/dev/ttyS0", parentDriver: "serial", hasHardwareParent: true, uartType: "4")
 private let placeholderUART = TTYRecord(
     kernelName: "ttyS3", deviceNode: "/dev/ttyS3", parentDriver: "port", hasHardwareParent: true, uartType: "0")
 private let raspberryPiUART = TTYRecord(
@@ -133,7 +133,7 @@ struct TTYRecordTests {
         let device = try #require(onBoardUART.serialDevice(linksFound: { _ in DeviceLinks(byId: [], byPath: []) }))
         #expect(device.usbVendorID == nil)
         #expect(device.usbID == nil)
-        #expect(device.driver == "port")
+        #expect(device.driver == "serial")
         #expect(!device.likelyPrinter)
         #expect(device.stablePath == "/dev/ttyS0")
     }
@@ -243,5 +243,43 @@ struct NaturalOrderTests {
     ])
     func ordersNumbersByValue(left: String, right: String, precedes: Bool) {
         #expect(NaturalOrder.precedes(left, right) == precedes)
+    }
+}
+
+struct SerialDeviceReportTests {
+    private let prusa = SerialDevice(
+        devicePath: "/dev/ttyACM0",
+        byIdPaths: ["/dev/serial/by-id/usb-Prusa_Research__prusa3d.com__Original_Prusa_MK4_10589-if00"],
+        byPathPaths: ["/dev/serial/by-path/platform-xhci-hcd.0-usb-0:1:1.0"],
+        driver: "cdc_acm", usbVendorID: "2c99", usbProductID: "000d",
+        manufacturer: "Prusa Research (prusa3d.com)", product: "Original Prusa MK4", serialNumber: "10589",
+        knownAs: "Original Prusa MK4", likelyPrinter: true, likelyPrinterReason: "Original Prusa MK4 (2c99:000d)")
+    private let uart = SerialDevice(
+        devicePath: "/dev/ttyAMA0", driver: "uart-pl011", likelyPrinter: false,
+        likelyPrinterReason: "on-board serial port (UART), not USB")
+
+    @Test func saysPlainlyWhenNothingIsPluggedIn() {
+        #expect(SerialDeviceReport.text(for: [], includesNonUSB: false)
+            == "no USB serial devices found; is the printer plugged in and powered?\n")
+        #expect(SerialDeviceReport.text(for: [], includesNonUSB: true).hasPrefix("no serial devices found"))
+    }
+
+    @Test func marksLikelyPrintersAndShowsTheirIdentity() {
+        let text = SerialDeviceReport.text(for: [prusa, uart], includesNonUSB: true)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0] == "* /dev/ttyACM0  2c99:000d  Prusa Research (prusa3d.com)  Original Prusa MK4  serial 10589")
+        #expect(lines[1] == "    by-id:  /dev/serial/by-id/usb-Prusa_Research__prusa3d.com__Original_Prusa_MK4_10589-if00")
+        #expect(lines[2] == "    driver: cdc_acm")
+        #expect(lines[3] == "    printer: Original Prusa MK4 (2c99:000d)")
+        #expect(lines[4] == "  /dev/ttyAMA0  not USB")
+        #expect(!text.contains("by-path"))
+        #expect(text.contains("* likely a 3D printer"))
+    }
+
+    @Test func showsTheByPathLinkWhenThereIsNoByIdLink() {
+        var bridge = prusa
+        bridge.byIdPaths = []
+        let text = SerialDeviceReport.text(for: [bridge], includesNonUSB: false)
+        #expect(text.contains("    by-path: /dev/serial/by-path/platform-xhci-hcd.0-usb-0:1:1.0"))
     }
 }
