@@ -209,6 +209,21 @@ struct SerialPortOverPtyTests {
         again.close()
     }
 
+    @Test func portHeldExclusivelyByAnotherProgramIsInUse() throws {
+        let pty = try PseudoTerminal()
+        // What a terminal program that sets TIOCEXCL but takes no flock leaves behind.
+        let other = Glibc.open(pty.slavePath, O_RDWR | O_NOCTTY | O_CLOEXEC)
+        #expect(other >= 0)
+        defer { Glibc.close(other) }
+        #expect(ioctl(other, UInt(TIOCEXCL)) == 0)
+        #expect(throws: SerialPortError.inUse(pty.slavePath, byPID: nil)) {
+            try SerialPort.open(path: pty.slavePath, baudRate: 115_200)
+        }
+        #expect(ioctl(other, UInt(TIOCNXCL)) == 0)
+        let port = try SerialPort.open(path: pty.slavePath, baudRate: 115_200)
+        port.close()
+    }
+
     @Test func opensThroughASymlinkAndReportsTheDeviceNode() throws {
         let pty = try PseudoTerminal()
         let directory = try makeTemporaryDirectory()

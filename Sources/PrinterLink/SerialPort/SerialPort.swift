@@ -9,7 +9,7 @@ import Synchronization
 /// returns at once with the bytes that are there. Use the port from one task at a time; `close()` may
 /// be called from anywhere, but stop a reader blocked in poll on `fileDescriptor` first, since a closed
 /// descriptor number can be reused at once.
-public final class SerialPort: @unchecked Sendable {
+public final class SerialPort: Sendable {
     /// The path the port was opened by, as given (for example a /dev/serial/by-id link).
     public let path: String
     /// The device node `path` leads to once symlinks are resolved (for example /dev/ttyACM0).
@@ -76,6 +76,11 @@ public final class SerialPort: @unchecked Sendable {
                 throw .inUse(path, byPID: PortLockHolder.holder(ofPortAt: resolvedPath))
             }
             throw .system(operation: "locking \(path)", errno: code)
+        }
+        // Root opens a tty even when another process set TIOCEXCL on it; ask whether one did.
+        var exclusive: Int32 = 0
+        if ioctl(descriptor, Self.TIOCGEXCL, &exclusive) == 0 && exclusive != 0 {
+            throw .inUse(path, byPID: nil)
         }
         if ioctl(descriptor, UInt(TIOCEXCL)) != 0 {
             throw .system(operation: "taking exclusive use of \(path)", errno: errno)
@@ -164,6 +169,9 @@ public final class SerialPort: @unchecked Sendable {
         }
         return descriptor
     }
+
+    /// `_IOR('T', 0x40, int)`, Linux 3.8 and later: whether TIOCEXCL is set on the tty.
+    static let TIOCGEXCL = IoctlRequest.read(type: UInt8(ascii: "T"), number: 0x40, size: MemoryLayout<Int32>.size)
 
     /// Ptys answer the modem-control ioctls with ENOTTY; some USB adapters with EINVAL or EOPNOTSUPP.
     static func meansNoModemControl(_ code: Int32) -> Bool {
