@@ -118,6 +118,17 @@ final class PrinterLoop: @unchecked Sendable {
         return hostConnected
     }
 
+    /// Waits until a host has (or no longer has) the port open, as the loop last saw it; false on timeout.
+    func waitForHost(connected: Bool, timeout: Double) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        state.lock()
+        defer { state.unlock() }
+        while hostConnected != connected {
+            guard running, state.wait(until: deadline) else { break }
+        }
+        return hostConnected == connected
+    }
+
     func start() throws {
         state.lock()
         defer { state.unlock() }
@@ -208,7 +219,9 @@ final class PrinterLoop: @unchecked Sendable {
             }
             let isUnplugged = unplugged
             let connected = hostConnected
+            let hasReplies = !replies.isEmpty
             state.unlock()
+            if hasReplies, connected, !isUnplugged { transmit(at: now) }
 
             if isUnplugged {
                 waitForWake(timeout: nil)
@@ -249,6 +262,7 @@ final class PrinterLoop: @unchecked Sendable {
         pendingWriteOffset = 0
         state.lock()
         hostConnected = true
+        state.broadcast()
         processedUntil = now
         if configuration.resetOnOpen { controller.reset(at: now) }
         drainController()
@@ -311,6 +325,7 @@ final class PrinterLoop: @unchecked Sendable {
         if hungUp {
             // The host closed the port: what was on its way to it is lost with the connection.
             hostConnected = false
+            state.broadcast()
             replies.removeAll(keepingCapacity: true)
         }
         state.unlock()

@@ -84,6 +84,14 @@ public final class VirtualPrinter: @unchecked Sendable {
     /// Whether a host has the port open.
     public var isHostConnected: Bool { loop.isHostConnected }
 
+    /// Waits until the printer has seen a host open the port (or close it, with `connected: false`). A host that
+    /// closes and reopens within a few milliseconds can look like one connection, so a test that reconnects waits
+    /// for the close to be seen first. False when `timeout` seconds pass first.
+    @discardableResult
+    public func waitForHost(connected: Bool = true, timeout: Double = 10) -> Bool {
+        loop.waitForHost(connected: connected, timeout: timeout)
+    }
+
     public var hotendTemperatures: [HeaterReading] {
         loop.withController { controller in
             controller.hotends.map { HeaterReading(actual: $0.temperature, target: $0.target, power: $0.power) }
