@@ -55,6 +55,42 @@ struct ThroughputTests {
         #expect(rate > 5_000)
     }
 
+    /// On an emulated 115200-baud link, a host that keeps as many lines in flight as the 128-byte receive buffer holds
+    /// should find the link, not the simulator, to be the limit.
+    @Test("a windowed host fills an emulated 115200-baud link")
+    func linkUtilisation() throws {
+        let baud = 115_200
+        let printer = try VirtualPrinter(configuration: VirtualPrinterConfiguration(baudRate: baud, resetOnOpen: false))
+        try printer.start()
+        defer { printer.stop() }
+        let host = try TestHost(path: printer.devicePath)
+        let lines: [[UInt8]] = (1...400).map { HostLine.format(number: $0, command: "G1 X\($0 % 200).5 Y\($0 % 90).25") }
+        var inFlight: [Int] = []
+        var bytesInFlight = 0, next = 0, acknowledged = 0, sent = 0
+        let start = host.now()
+        while acknowledged < lines.count {
+            var batch: [UInt8] = []
+            while next < lines.count, bytesInFlight + lines[next].count <= 127 {
+                batch += lines[next]
+                bytesInFlight += lines[next].count
+                inFlight.append(lines[next].count)
+                next += 1
+            }
+            if !batch.isEmpty {
+                host.write(batch)
+                sent += batch.count
+            }
+            let oks = try host.countOKs(timeout: 5)
+            for _ in 0..<oks { bytesInFlight -= inFlight.removeFirst() }
+            acknowledged += oks
+        }
+        let elapsed = host.now() - start
+        let utilisation = Double(sent) / (elapsed * Double(baud) / 10)
+        print("virtual printer at \(baud) baud: \(Int(utilisation * 1000) / 10)% of the link carried G-code")
+        #expect(utilisation > 0.95)
+        #expect(printer.executedCount == lines.count)
+    }
+
     private func seconds(_ time: timeval) -> Double {
         Double(time.tv_sec) + Double(time.tv_usec) / 1e6
     }
