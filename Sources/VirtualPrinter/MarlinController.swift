@@ -110,6 +110,8 @@ struct MarlinController: Sendable {
     /// buffer then loses; the firmware empties the buffer into its queue as fast as the queue allows.
     mutating func receive<Bytes: Sequence>(_ bytes: Bytes, at now: Double) where Bytes.Element == UInt8 {
         guard !isHalted else { return }
+        // A command in these bytes may set a target: the heaters must have lived up to now under the old one.
+        updateHeaters(to: now)
         let emergencyParserEnabled = configuration.emergencyParser
         for byte in bytes {
             if emergencyParserEnabled, let command = emergency.consume(byte) {

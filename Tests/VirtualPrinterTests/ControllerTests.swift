@@ -228,6 +228,15 @@ struct ControllerTests {
         #expect(abs(bench.controller.hotends[0].temperature - 62) < 0.1) // 20 s of heating at 2 °C/s
     }
 
+    @Test("a new target applies from the moment it arrives, however long the firmware sat idle before")
+    func targetFromArrival() {
+        var bench = FirmwareBench()
+        bench.time = 100 // no wake-ups in between
+        bench.send("M104 S200\n")
+        bench.wait(1)
+        #expect(abs(bench.controller.hotends[0].temperature - 24) < 0.01)
+    }
+
     @Test("M0 waits for M108 and shows a host prompt; M876 answers it")
     func pauseForUser() {
         var bench = FirmwareBench()
