@@ -280,7 +280,10 @@ final class PrinterLoop: @unchecked Sendable {
         if pendingWriteOffset < pendingWrite.count { descriptors[0].events |= Int16(POLLOUT) }
         var deadline = nextDeadline
         if let departure = outgoing?.nextLineEndArrival() { deadline = min(deadline ?? departure, departure) }
-        if let arrival = incoming?.nextLineEndArrival() { deadline = min(deadline ?? arrival, arrival) }
+        // Wake when the next line is complete; without one, when the backlog has crossed, so reading resumes.
+        if let arrival = incoming?.nextLineEndArrival() ?? incoming?.lastArrival() {
+            deadline = min(deadline ?? arrival, arrival)
+        }
         if let deadline {
             let wait = max(0, deadline - LibC.monotonicNow())
             var timeout = timespec(tv_sec: Int(wait), tv_nsec: Int((wait - Double(Int(wait))) * 1e9))

@@ -181,6 +181,20 @@ struct ControllerTests {
         #expect(bench.log == ["M109 S30", "G1 X1"])
     }
 
+    @Test("M190 waits for the bed the same way")
+    func bedHeatAndWait() {
+        var bench = FirmwareBench(VirtualPrinterConfiguration(temperatureResidency: 0))
+        bench.send("M190 S30\n")
+        #expect(bench.replies() == [" T:22.00 /0.00 B:22.00 /30.00 @:0 B@:127 W:?"])
+        var okAt: Double?
+        while bench.time < 30, okAt == nil {
+            bench.wait(0.05)
+            if bench.replies().contains("ok") { okAt = bench.time }
+        }
+        // 10 s flat out to 27 °C, then 6 × ln 3 ≈ 6.6 s to come within a degree.
+        #expect(okAt.map { $0 > 16 && $0 < 17.5 } == true)
+    }
+
     @Test("M109 S does not wait for cooling; M109 R does")
     func coolingWait() {
         var bench = FirmwareBench(VirtualPrinterConfiguration(temperatureResidency: 0))
