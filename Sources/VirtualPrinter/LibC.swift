@@ -30,18 +30,3 @@ enum LibC {
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }
-
-/// A system call that failed, with its errno.
-public struct VirtualPrinterError: Error, CustomStringConvertible, Equatable {
-    public var operation: String
-    public var code: Int32
-
-    public init(_ operation: String, code: Int32 = errno) {
-        self.operation = operation
-        self.code = code
-    }
-
-    public var description: String {
-        "\(operation): \(String(cString: strerror(code))) (errno \(code))"
-    }
-}

@@ -139,7 +139,8 @@ struct PseudoTerminalTests {
         let printer = try Self.running(VirtualPrinterConfiguration(resetOnOpen: false, timeScale: 10))
         defer { printer.stop() }
         let host = try TestHost(path: printer.devicePath)
-        let flood = "G4 S2\n" + (1...100).map { String(decoding: HostLine.format(number: $0, command: "G1 X\($0)"), as: UTF8.self) }.joined()
+        let lines = (1...100).map { HostLine.format(number: $0, command: "G1 X\($0)") }
+        let flood = "G4 S2\n" + String(decoding: lines.joined(), as: UTF8.self)
         host.send(flood)
         _ = try host.readLines { $0 == "ok" }
         let stats = printer.stats

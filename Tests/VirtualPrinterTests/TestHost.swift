@@ -100,7 +100,8 @@ final class TestHost {
         var lineStart = pendingStart
         while index < pending.count {
             if pending[index] == UInt8(ascii: "\n") {
-                if index - lineStart >= 2, pending[lineStart] == UInt8(ascii: "o"), pending[lineStart + 1] == UInt8(ascii: "k") {
+                if index - lineStart >= 2, pending[lineStart] == UInt8(ascii: "o"),
+                   pending[lineStart + 1] == UInt8(ascii: "k") {
                     oks += 1
                 }
                 lineStart = index + 1
