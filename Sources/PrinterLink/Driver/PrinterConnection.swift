@@ -1,0 +1,363 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import GCode
+import Logging
+
+/// Runs the host protocol state machine over an open serial port on a thread of its own: poll(2) on the
+/// port and a wake-up eventfd, bytes in and out, time for the machine's deadlines. Everything it learns
+/// comes out as `events`; `snapshot()` gives the latest state to any thread.
+///
+/// A dedicated thread rather than an event loop: the serial hot path is one read, a parse and one write per
+/// batch of acknowledgements, and a thread that owns the port keeps that path free of hops and allocations.
+public final class PrinterConnection: Sendable {
+    public let events: AsyncStream<LinkEvent>
+    public let port: SerialPort
+
+    private enum Request {
+        case startJob(JobSource, totalCommands: Int)
+        case pause
+        case resume
+        case cancel
+        case emergencyStop
+        case command(String, id: UInt64)
+        case close
+    }
+
+    private struct Shared {
+        var requests: [Request] = []
+        var snapshot = LinkSnapshot()
+        var waiters: [UInt64: CheckedContinuation<[String], any Error>] = [:]
+        var nextCommandID: UInt64 = 1
+        var finished = false
+        var thread: Thread?
+    }
+
+    private let settings: LinkSettings
+    private let logger: Logger
+    private let continuation: AsyncStream<LinkEvent>.Continuation
+    private let wakeup = Wakeup()
+    private let shared = Locked(Shared())
+    private let done = DispatchSemaphore(value: 0)
+
+    public init(port: SerialPort, settings: LinkSettings = LinkSettings(), logger: Logger = Logger(label: "3dp-agent.link")) {
+        self.port = port
+        self.settings = settings
+        self.logger = logger
+        (events, continuation) = AsyncStream.makeStream(of: LinkEvent.self)
+    }
+
+    /// Starts the link's thread; it says hello to the printer at once.
+    public func start() {
+        let thread = Thread { [self] in
+            runLoop()
+            done.signal()
+        }
+        thread.name = "printer-link"
+        thread.stackSize = 1 << 20
+        shared.withLock { $0.thread = thread }
+        thread.start()
+    }
+
+    public func snapshot() -> LinkSnapshot { shared.withLock { $0.snapshot } }
+
+    /// Prints the commands of `source`; `totalCommands` is for progress (from a validation pass).
+    public func startJob(_ source: JobSource, totalCommands: Int) throws {
+        let state = snapshot().state
+        guard state == .ready else { throw PrinterLinkError.notReady(HostProtocolStateMachine.describe(state)) }
+        submit(.startJob(source, totalCommands: totalCommands))
+    }
+
+    public func pause() { submit(.pause) }
+    public func resume() { submit(.resume) }
+    /// Stops the job and runs the cancel script, which switches the heaters off.
+    public func cancel() { submit(.cancel) }
+    public func emergencyStop() { submit(.emergencyStop) }
+
+    /// Sends one console command and returns the lines the firmware answered before its `ok`.
+    public func send(_ command: String) async throws -> [String] {
+        try await withCheckedThrowingContinuation { waiter in
+            let accepted: Bool = shared.withLock { shared in
+                guard !shared.finished else { return false }
+                let id = shared.nextCommandID
+                shared.nextCommandID += 1
+                shared.waiters[id] = waiter
+                shared.requests.append(.command(command, id: id))
+                return true
+            }
+            if accepted { wakeup.signal() } else { waiter.resume(throwing: PrinterLinkError.closed) }
+        }
+    }
+
+    /// Stops the thread and closes the port. Safe to call more than once.
+    public func close() {
+        let running: Bool = shared.withLock { shared in
+            guard shared.thread != nil, !shared.finished else { return false }
+            shared.requests.append(.close)
+            return true
+        }
+        if running {
+            wakeup.signal()
+            done.wait()
+            done.signal() // let other callers of close() through too
+        }
+        port.close()
+    }
+
+    private func submit(_ request: Request) {
+        shared.withLock { $0.requests.append(request) }
+        wakeup.signal()
+    }
+
+    // MARK: - The link's thread
+
+    private func runLoop() {
+        var loop = LinkLoop(settings: settings, port: port, logger: logger)
+        loop.perform(loop.machine.portOpened(now: MonotonicClock.now()), connection: self)
+        while true {
+            let requests = shared.withLock { shared -> [Request] in
+                let taken = shared.requests
+                shared.requests.removeAll(keepingCapacity: true)
+                return taken
+            }
+            var closing = false
+            for request in requests {
+                let now = MonotonicClock.now()
+                switch request {
+                case .startJob(let source, let total):
+                    loop.source = source
+                    loop.perform(loop.machine.startJob(totalCommands: total, fileSize: source.fileSize, now: now), connection: self)
+                case .pause: loop.perform(loop.machine.pause(now: now), connection: self)
+                case .resume: loop.perform(loop.machine.resume(now: now), connection: self)
+                case .cancel: loop.perform(loop.machine.cancel(now: now), connection: self)
+                case .emergencyStop: loop.perform(loop.machine.emergencyStop(now: now), connection: self)
+                case .command(let text, let id): loop.perform(loop.machine.sendCommand(text, id: id, now: now), connection: self)
+                case .close: closing = true
+                }
+            }
+            if closing { break }
+            loop.feedJob(connection: self)
+            if !loop.flush(connection: self) { /* link lost while writing; reported */ }
+            publish(loop)
+            if loop.isFinished { break }
+            loop.wait(wakeup: wakeup, connection: self)
+        }
+        finish(loop)
+    }
+
+    fileprivate func report(_ event: LinkEvent) {
+        switch event {
+        case .commandCompleted(let id, let replies):
+            let waiter = shared.withLock { $0.waiters.removeValue(forKey: id) }
+            waiter?.resume(returning: replies)
+        case .commandFailed(let id, let reason):
+            let waiter = shared.withLock { $0.waiters.removeValue(forKey: id) }
+            waiter?.resume(throwing: PrinterLinkError.commandFailed(reason))
+        default:
+            break
+        }
+        continuation.yield(event)
+    }
+
+    private func publish(_ loop: LinkLoop) {
+        let machine = loop.machine
+        shared.withLock { shared in
+            shared.snapshot.state = machine.state
+            shared.snapshot.progress = machine.jobProgress
+            shared.snapshot.temperature = machine.lastTemperature
+            shared.snapshot.identity = machine.identity
+            shared.snapshot.counters = machine.counters
+            shared.snapshot.window = machine.currentWindow
+        }
+    }
+
+    private func finish(_ loop: LinkLoop) {
+        publish(loop)
+        let waiters = shared.withLock { shared -> [CheckedContinuation<[String], any Error>] in
+            shared.finished = true
+            let pending = Array(shared.waiters.values)
+            shared.waiters.removeAll()
+            return pending
+        }
+        for waiter in waiters { waiter.resume(throwing: PrinterLinkError.closed) }
+        continuation.finish()
+    }
+}
+
+/// The state the link's thread owns: the machine, the job source, the partial line and unwritten bytes.
+private struct LinkLoop {
+    var machine: HostProtocolStateMachine
+    var source: JobSource?
+    let port: SerialPort
+    let logger: Logger
+    private var partialLine: [UInt8] = []
+    private var output: [UInt8] = []
+    private var outputStart = 0
+    private var readBuffer = [UInt8](repeating: 0, count: 1 << 16)
+    private(set) var isFinished = false
+
+    /// Longest line kept; a longer run of bytes without a newline is garbage and goes to the console as is.
+    private static let maxLineBytes = 4096
+
+    init(settings: LinkSettings, port: SerialPort, logger: Logger) {
+        self.machine = HostProtocolStateMachine(settings: settings)
+        self.port = port
+        self.logger = logger
+    }
+
+    mutating func perform(_ actions: [HostProtocolStateMachine.Action], connection: PrinterConnection) {
+        for action in actions {
+            switch action {
+            case .write(let bytes):
+                output.append(contentsOf: bytes)
+            case .report(let event):
+                log(event)
+                if case .jobFinished = event { source = nil }
+                if case .stateChanged(.disconnected) = event { isFinished = true }
+                connection.report(event)
+            }
+        }
+    }
+
+    /// Reads job lines while the machine has room for them.
+    mutating func feedJob(connection: PrinterConnection) {
+        guard let reader = source else { return }
+        while machine.wantsJobLine {
+            let now = MonotonicClock.now()
+            do {
+                if let line = try reader.next() {
+                    perform(machine.submitJobLine(command: line.command, fileLine: line.fileLine,
+                                                  endOffset: line.endOffset, now: now), connection: connection)
+                } else {
+                    perform(machine.jobSourceExhausted(now: now), connection: connection)
+                    break
+                }
+            } catch {
+                perform(machine.jobSourceFailed(reason: "reading the G-code file failed: \(error)", now: now), connection: connection)
+                break
+            }
+        }
+    }
+
+    /// Writes what it can without blocking; false when the port is gone.
+    mutating func flush(connection: PrinterConnection) -> Bool {
+        while outputStart < output.count {
+            let written = output.withUnsafeBytes { raw in
+                Glibc.write(port.fileDescriptor, raw.baseAddress! + outputStart, output.count - outputStart)
+            }
+            if written > 0 {
+                outputStart += written
+                continue
+            }
+            let failure = LinkFailure.classify(errno: errno)
+            if failure == .transient { break }
+            lost("write failed: \(String(cString: strerror(errno)))", connection: connection)
+            return false
+        }
+        if outputStart == output.count {
+            output.removeAll(keepingCapacity: true)
+            outputStart = 0
+        }
+        return true
+    }
+
+    /// Blocks in poll until bytes arrive, a request wakes it, or the machine's next deadline.
+    mutating func wait(wakeup: Wakeup, connection: PrinterConnection) {
+        var timeout: Int32 = -1
+        if let deadline = machine.nextDeadline {
+            let now = MonotonicClock.now()
+            timeout = deadline <= now ? 0 : Int32(min((deadline - now + 999_999) / 1_000_000, 60_000))
+        }
+        var fds = [
+            pollfd(fd: port.fileDescriptor, events: Int16(POLLIN) | (outputStart < output.count ? Int16(POLLOUT) : 0), revents: 0),
+            pollfd(fd: wakeup.descriptor, events: Int16(POLLIN), revents: 0),
+        ]
+        let ready = poll(&fds, 2, timeout)
+        if ready < 0 {
+            if errno == EINTR { return }
+            lost("poll failed: \(String(cString: strerror(errno)))", connection: connection)
+            return
+        }
+        if fds[1].revents != 0 { wakeup.drain() }
+        let portEvents = fds[0].revents
+        if portEvents & Int16(POLLIN) != 0 {
+            readAvailable(connection: connection)
+        } else if let failure = LinkFailure.classify(pollEvents: portEvents), failure.isLinkLost {
+            lost("the port hung up (unplugged or powered off)", connection: connection)
+            return
+        }
+        if let deadline = machine.nextDeadline, MonotonicClock.now() >= deadline {
+            perform(machine.tick(now: MonotonicClock.now()), connection: connection)
+        }
+    }
+
+    private mutating func readAvailable(connection: PrinterConnection) {
+        let count = readBuffer.withUnsafeMutableBytes { raw in
+            Glibc.read(port.fileDescriptor, raw.baseAddress!, raw.count)
+        }
+        if let failure = LinkFailure.classify(readResult: count, errno: errno, pollReportedReadable: true) {
+            if failure.isLinkLost || count == 0 {
+                lost("the port hung up (unplugged or powered off)", connection: connection)
+            }
+            return
+        }
+        let now = MonotonicClock.now()
+        var start = 0
+        var index = 0
+        while index < count {
+            if readBuffer[index] == UInt8(ascii: "\n") {
+                if partialLine.isEmpty {
+                    handleLine(readBuffer[start..<index], now: now, connection: connection)
+                } else {
+                    partialLine.append(contentsOf: readBuffer[start..<index])
+                    let line = partialLine
+                    partialLine.removeAll(keepingCapacity: true)
+                    handleLine(line[...], now: now, connection: connection)
+                }
+                start = index + 1
+            }
+            index += 1
+        }
+        if start < count {
+            partialLine.append(contentsOf: readBuffer[start..<count])
+            if partialLine.count > Self.maxLineBytes {
+                let line = partialLine
+                partialLine.removeAll(keepingCapacity: true)
+                handleLine(line[...], now: now, connection: connection)
+            }
+        }
+    }
+
+    private mutating func handleLine(_ line: ArraySlice<UInt8>, now: UInt64, connection: PrinterConnection) {
+        var end = line.endIndex
+        while end > line.startIndex, line[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        let trimmed = line[line.startIndex..<end]
+        if trimmed.isEmpty { return }
+        perform(machine.received(FirmwareReply.parse(trimmed), now: now), connection: connection)
+    }
+
+    private mutating func lost(_ reason: String, connection: PrinterConnection) {
+        output.removeAll()
+        outputStart = 0
+        perform(machine.linkLost(reason: reason, now: MonotonicClock.now()), connection: connection)
+        isFinished = true
+    }
+
+    private func log(_ event: LinkEvent) {
+        switch event {
+        case .stateChanged(let state): logger.info("printer \(HostProtocolStateMachine.describe(state))")
+        case .connected(let identity):
+            logger.info("connected: \(identity.info?.firmwareName ?? "unknown firmware")",
+                        metadata: ["capabilities": "\(identity.capabilities.filter(\.value).keys.sorted().joined(separator: ","))"])
+        case .firmwareError(let error): logger.warning("firmware error: \(HostProtocolStateMachine.describe(error))")
+        case .windowFallback(let reason): logger.warning("one line in flight from now on: \(reason)")
+        case .controllerReset: logger.warning("the printer's controller reset")
+        case .jobFinished(let outcome, let progress):
+            logger.info("job \(outcome)", metadata: ["confirmed": "\(progress.confirmedCommands)/\(progress.totalCommands)"])
+        case .console(let text): logger.trace("recv: \(text)")
+        case .message(let text): logger.info("printer says: \(text)")
+        default: break
+        }
+    }
+}

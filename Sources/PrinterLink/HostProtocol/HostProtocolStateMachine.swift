@@ -1,0 +1,908 @@
+import GCode
+
+/// The host side of the serial G-code protocol as a sans-I/O state machine: events in (lines received,
+/// time passed, commands and user actions), actions out (bytes to write, events to report). It owns line
+/// numbering, the resend history, the in-flight window, timeouts, temperature polling, capability detection
+/// and the job's pause/resume/cancel. The driver only moves bytes and time; time is monotonic nanoseconds.
+public struct HostProtocolStateMachine {
+    public enum Action: Sendable, Equatable {
+        case write([UInt8])
+        case report(LinkEvent)
+    }
+
+    enum Connection {
+        case closed
+        /// Saying `M110 N0` until an `ok` answers; `since` is when the port opened.
+        case greeting(since: UInt64, lastHello: UInt64)
+        /// M115 and M211 are on their way.
+        case identifying(since: UInt64)
+        case ready
+        case halted(String)
+        case lost(String)
+    }
+
+    enum JobPhase: Equatable {
+        case printing
+        case pausing(runScript: Bool)
+        case paused
+        case cancelling(JobOutcome)
+        case finishing
+    }
+
+    struct Job {
+        var phase: JobPhase
+        var progress: JobProgress
+        var submittedCommands = 0
+        var sourceExhausted = false
+    }
+
+    public let settings: LinkSettings
+    private(set) var connection: Connection = .closed
+    private var job: Job?
+    public private(set) var identity = FirmwareIdentity()
+    public private(set) var counters = LinkCounters()
+    public private(set) var lastTemperature: TemperatureReport?
+
+    private var inFlight = RingQueue<Transmission>(capacity: 64)
+    private var inFlightBytes = 0
+    private var longInFlight = 0
+    /// M110 lines in flight: Marlin 2.1 sets the line number when M110 arrives and again when it executes,
+    /// so nothing may follow it before its `ok`.
+    private var barriersInFlight = 0
+    private var pending = RingQueue<PendingLine>(capacity: 16)
+    /// A job line read from the file that waits for room in the window; it is numbered when it is sent.
+    private var heldJobLine: (command: [UInt8], ref: JobLineRef)?
+    private var history: ResendHistory
+    private var nextNumber = 0
+    /// While rewinding for a resend: the next line number to send again from the history.
+    private var resendCursor: Int?
+
+    private var windowLines: Int
+    private var fellBack = false
+    private var lastGenuineResend = -1
+    private var sameLineResends = 0
+    private var outOfHistoryRequests = 0
+    private var recentResendMarks = RingQueue<Int>(capacity: 16)
+    private var assumedOutstanding = 0
+    private var advancedBufferSize = 0
+
+    private var lastProgressAt: UInt64 = 0
+    private var lastPollAt: UInt64 = 0
+    private var autoreporting = false
+    private var consoleReplies: [String] = []
+    private var reportedState: PrinterState = .disconnected("not connected")
+
+    public init(settings: LinkSettings = LinkSettings()) {
+        self.settings = settings
+        self.history = ResendHistory(capacity: settings.resendHistory)
+        self.windowLines = max(1, settings.maxLinesInFlight)
+    }
+
+    // MARK: - What the machine tells the driver
+
+    public var state: PrinterState {
+        switch connection {
+        case .closed: return .disconnected("not connected")
+        case .greeting, .identifying: return .connecting
+        case .halted(let reason): return .halted(reason)
+        case .lost(let reason): return .disconnected(reason)
+        case .ready:
+            guard let job else { return .ready }
+            switch job.phase {
+            case .printing, .finishing: return .printing
+            case .pausing: return .pausing
+            case .paused: return .paused
+            case .cancelling: return .cancelling
+            }
+        }
+    }
+
+    public var jobProgress: JobProgress? { job?.progress }
+
+    public var linesInFlight: Int { inFlight.count }
+
+    public var currentWindow: Int { windowLines }
+
+    /// True when the job wants its next line from the file now.
+    public var wantsJobLine: Bool {
+        guard case .ready = connection, let job, job.phase == .printing, !job.sourceExhausted else { return false }
+        return heldJobLine == nil && resendCursor == nil && pending.isEmpty
+            && inFlight.count < windowLines && inFlightBytes < settings.receiveBufferBytes
+    }
+
+    /// When the driver must call `tick` at the latest, in monotonic nanoseconds.
+    public var nextDeadline: UInt64? {
+        var deadline: UInt64?
+        func consider(_ candidate: UInt64) { deadline = min(deadline ?? candidate, candidate) }
+        switch connection {
+        case .greeting(let since, let lastHello):
+            consider(lastHello + Self.nanoseconds(settings.helloInterval))
+            consider(since + Self.nanoseconds(settings.connectTimeout))
+        case .identifying(let since):
+            consider(since + Self.nanoseconds(settings.connectTimeout))
+        case .ready:
+            if let front = inFlight.first {
+                consider(max(lastProgressAt, front.sentAt) + Self.nanoseconds(ackTimeout))
+            }
+            if !autoreporting { consider(lastPollAt + Self.nanoseconds(settings.temperatureInterval)) }
+        default:
+            break
+        }
+        return deadline
+    }
+
+    private var ackTimeout: Double { longInFlight > 0 ? settings.longCommandTimeout : settings.ackTimeout }
+
+    // MARK: - Events: the port
+
+    /// The port is open: say hello. Works whether or not the controller resets and greets with `start`.
+    public mutating func portOpened(now: UInt64) -> [Action] {
+        var actions: [Action] = []
+        beginGreeting(now: now, actions: &actions)
+        return actions
+    }
+
+    /// The port is gone (unplugged, EIO, hang-up).
+    public mutating func linkLost(reason: String, now: UInt64) -> [Action] {
+        var actions: [Action] = []
+        if case .lost = connection { return actions }
+        connection = .lost(reason)
+        endJob(.interrupted("link lost: \(reason)"), actions: &actions)
+        failConsoleCommands(reason: "link lost: \(reason)", actions: &actions)
+        clearTransmissions()
+        reportStateChange(&actions)
+        return actions
+    }
+
+    /// Time passed: timeouts, hello retries, temperature polls.
+    public mutating func tick(now: UInt64) -> [Action] {
+        var actions: [Action] = []
+        switch connection {
+        case .greeting(let since, let lastHello):
+            if now >= since + Self.nanoseconds(settings.connectTimeout) {
+                giveUpConnecting(now: now, actions: &actions)
+            } else if now >= lastHello + Self.nanoseconds(settings.helloInterval) {
+                clearTransmissions()
+                sendHello(now: now, since: since, actions: &actions)
+            }
+        case .identifying(let since):
+            if now >= since + Self.nanoseconds(settings.connectTimeout) {
+                giveUpConnecting(now: now, actions: &actions)
+            }
+        case .ready:
+            if let front = inFlight.first,
+               now >= max(lastProgressAt, front.sentAt) + Self.nanoseconds(ackTimeout) {
+                assumeLostAcknowledgements(count: 1, now: now, actions: &actions)
+            }
+            schedulePollIfDue(now: now)
+            fill(now: now, actions: &actions)
+        default:
+            break
+        }
+        return actions
+    }
+
+    // MARK: - Events: what the firmware said
+
+    /// One line from the firmware, classified.
+    public mutating func received(_ reply: FirmwareReply, now: UInt64) -> [Action] {
+        var actions: [Action] = []
+        switch connection {
+        case .closed, .lost, .halted:
+            if case .console(let text) = reply { actions.append(.report(.console(text))) }
+            if case .start = reply, case .halted = connection {
+                // A halted firmware that restarts can be talked to again; the user reset it.
+                actions.append(.report(.controllerReset))
+                beginGreeting(now: now, actions: &actions)
+            }
+            return actions
+        default:
+            break
+        }
+
+        switch reply {
+        case .ok(let acknowledgement):
+            lastProgressAt = now
+            handleOk(acknowledgement, now: now, actions: &actions)
+        case .resend(let line):
+            lastProgressAt = now
+            handleResend(line, now: now, actions: &actions)
+        case .busy(let reason):
+            lastProgressAt = now
+            actions.append(.report(.busy(reason)))
+        case .wait:
+            // An idle firmware has nothing pending: whatever is still in flight lost its `ok` or never arrived.
+            lastProgressAt = now
+            if case .ready = connection, !inFlight.isEmpty {
+                assumeLostAcknowledgements(count: inFlight.count, now: now, actions: &actions)
+            }
+        case .temperature(let report):
+            if report.isWaiting { lastProgressAt = now }
+            noteTemperature(report, actions: &actions)
+        case .firmwareInfo(let info):
+            identity.info = info
+            noteReply(info.fields.map { "\($0.key):\($0.value)" }.joined(separator: " "), actions: &actions)
+        case .capability(let name, let enabled):
+            identity.capabilities[name] = enabled
+            noteReply("Cap:\(name):\(enabled ? 1 : 0)", actions: &actions)
+        case .softEndstops(let endstops):
+            identity.buildVolume = endstops
+            noteReply("Soft endstops: \(endstops.enabled ? "On" : "Off")", actions: &actions)
+        case .action(let command):
+            handleAction(command, now: now, actions: &actions)
+        case .error(let error):
+            handleError(error, now: now, actions: &actions)
+        case .start:
+            handleControllerStart(now: now, actions: &actions)
+        case .unknownCommand(let command):
+            noteReply("Unknown command: \(command)", actions: &actions)
+        case .echo(let text):
+            noteReply(text, actions: &actions)
+        case .console(let text):
+            noteReply(text, actions: &actions)
+        }
+        fill(now: now, actions: &actions)
+        return actions
+    }
+
+    // MARK: - Events: what the user and the job want
+
+    /// A console command; `commandCompleted(id:replies:)` reports its acknowledgement.
+    public mutating func sendCommand(_ text: String, id: UInt64, now: UInt64) -> [Action] {
+        var actions: [Action] = []
+        let command = Self.cleanCommand(text)
+        guard !command.isEmpty else {
+            actions.append(.report(.commandFailed(id: id, reason: "empty command")))
+            return actions
+        }
+        guard case .ready = connection else {
+            actions.append(.report(.commandFailed(id: id, reason: "printer is \(Self.describe(state))")))
+            return actions
+        }
+        if command.count + HostLine.overhead(forLineNumber: nextNumber + pending.count + 64) > settings.maxLineLength {
+            actions.append(.report(.commandFailed(
+                id: id, reason: "command is longer than the firmware accepts (\(settings.maxLineLength) bytes)")))
+            return actions
+        }
+        if CommandTraits.isEmergency(command), emergencyParserAvailable {
+            if command.elementsEqual("M112".utf8) {
+                actions.append(contentsOf: emergencyStop(now: now))
+                actions.append(.report(.commandCompleted(id: id, replies: [])))
+                return actions
+            }
+            // The firmware acts on these as the bytes arrive; the line still reaches its queue and earns an `ok`.
+            sendOutOfBand(command, purpose: .console(id), now: now, actions: &actions)
+            return actions
+        }
+        pending.append(PendingLine(command: command, purpose: .console(id)))
+        fill(now: now, actions: &actions)
+        return actions
+    }
+
+    /// Starts a job whose lines the driver will submit when `wantsJobLine` says so.
+    public mutating func startJob(totalCommands: Int, fileSize: Int64, now: UInt64) -> [Action] {
+        var actions: [Action] = []
+        guard case .ready = connection, job == nil else { return actions }
+        job = Job(phase: .printing, progress: JobProgress(totalCommands: totalCommands, fileSize: fileSize))
+        actions.append(.report(.jobStarted(totalCommands: totalCommands)))
+        reportStateChange(&actions)
+        return actions
+    }
+
+    /// The next command of the job file.
+    public mutating func submitJobLine(command: [UInt8], fileLine: Int, endOffset: Int64, now: UInt64) -> [Action] {
+        var actions: [Action] = []
+        guard var current = job, current.phase == .printing, heldJobLine == nil else { return actions }
+        let ref = JobLineRef(commandIndex: current.submittedCommands, fileLine: fileLine, endOffset: endOffset)
+        current.submittedCommands += 1
+        job = current
+        heldJobLine = (command, ref)
+        fill(now: now, actions: &actions)
+        return actions
+    }
+
+    /// The job file has no more commands: run the completion script and finish when all is confirmed.
+    public mutating func jobSourceExhausted(now: UInt64) -> [Action] {
+        var actions: [Action] = []
+        guard var current = job, !current.sourceExhausted else { return actions }
+        current.sourceExhausted = true
+        if current.phase == .printing {
+            current.phase = .finishing
+            job = current
+            enqueueScript(settings.completionScript)
+        } else {
+            job = current
+        }
+        fill(now: now, actions: &actions)
+        finishIfDrained(actions: &actions)
+        return actions
+    }
+
+    /// The driver could not read the job file any further.
+    public mutating func jobSourceFailed(reason: String, now: UInt64) -> [Action] {
+        var actions: [Action] = []
+        stopJob(outcome: .failed(reason), now: now, actions: &actions)
+        return actions
+    }
+
+    public mutating func pause(now: UInt64) -> [Action] {
+        var actions: [Action] = []
+        pauseJob(runScript: true, now: now, actions: &actions)
+        return actions
+    }
+
+    public mutating func resume(now: UInt64) -> [Action] {
+        var actions: [Action] = []
+        resumeJob(runScript: true, now: now, actions: &actions)
+        return actions
+    }
+
+    /// Stops sending the job, runs the cancel script (heaters off) and reports `cancelled`.
+    public mutating func cancel(now: UInt64) -> [Action] {
+        var actions: [Action] = []
+        stopJob(outcome: .cancelled, now: now, actions: &actions)
+        return actions
+    }
+
+    /// M112 at once, ahead of everything; the firmware halts and the job ends.
+    public mutating func emergencyStop(now: UInt64) -> [Action] {
+        var actions: [Action] = [.write(Array("M112\n".utf8))]
+        counters.bytesSent += 5
+        switch connection {
+        case .ready, .greeting, .identifying:
+            connection = .halted("emergency stop (M112)")
+            heldJobLine = nil
+            endJob(.cancelled, actions: &actions)
+            failConsoleCommands(reason: "emergency stop", actions: &actions)
+            clearTransmissions()
+            reportStateChange(&actions)
+        default:
+            break
+        }
+        return actions
+    }
+
+    // MARK: - Connecting
+
+    private mutating func beginGreeting(now: UInt64, actions: inout [Action]) {
+        clearTransmissions()
+        identity = FirmwareIdentity()
+        autoreporting = false
+        windowLines = max(1, settings.maxLinesInFlight)
+        fellBack = false
+        advancedBufferSize = 0
+        sendHello(now: now, since: now, actions: &actions)
+        reportStateChange(&actions)
+    }
+
+    private mutating func sendHello(now: UInt64, since: UInt64, actions: inout [Action]) {
+        connection = .greeting(since: since, lastHello: now)
+        history.reset()
+        nextNumber = 0
+        let hello = SentLine(bytes: HostLine.format(number: 0, command: Array("M110 N0".utf8)), purpose: .hello, isLong: false)
+        history.store(hello, number: 0)
+        nextNumber = 1
+        transmit(hello.bytes, number: 0, purpose: .hello, isLong: false, now: now, actions: &actions)
+    }
+
+    private mutating func giveUpConnecting(now: UInt64, actions: inout [Action]) {
+        let reason = "no answer from the printer within \(Int(settings.connectTimeout)) s: check the cable, the power and the baud rate"
+        connection = .lost(reason)
+        clearTransmissions()
+        reportStateChange(&actions)
+    }
+
+    private mutating func finishHandshake(now: UInt64, actions: inout [Action]) {
+        connection = .ready
+        lastPollAt = now
+        lastProgressAt = now
+        if identity.has("AUTOREPORT_TEMP") {
+            autoreporting = true
+            let seconds = max(1, Int(settings.temperatureInterval.rounded()))
+            pending.append(PendingLine(command: Array("M155 S\(seconds)".utf8), purpose: .setup))
+        }
+        actions.append(.report(.connected(identity)))
+        reportStateChange(&actions)
+    }
+
+    private var emergencyParserAvailable: Bool {
+        settings.emergencyParser ?? identity.has("EMERGENCY_PARSER")
+    }
+
+    // MARK: - Replies
+
+    private mutating func handleOk(_ acknowledgement: Acknowledgement, now: UInt64, actions: inout [Action]) {
+        if let temperatures = acknowledgement.temperatures { noteTemperature(temperatures, actions: &actions) }
+        if settings.useAdvancedOk, let free = acknowledgement.bufferFree { learnAdvancedWindow(bufferFree: free) }
+
+        guard let front = inFlight.popFirst() else {
+            if assumedOutstanding > 0 {
+                assumedOutstanding -= 1
+            } else if case .ready = connection {
+                counters.unexpectedOks += 1
+                if counters.unexpectedOks >= settings.unexpectedOkLimit {
+                    fallBackToOneLine("the firmware sent \(counters.unexpectedOks) acknowledgements for lines never sent", actions: &actions)
+                }
+            }
+            return
+        }
+        release(front)
+        if !front.rejected { confirm(front, now: now, actions: &actions) }
+
+        if settings.useAdvancedOk, let received = acknowledgement.lineNumber, let free = acknowledgement.bufferFree {
+            resynchronise(lastReceived: received, bufferFree: free, now: now)
+        }
+        finishIfDrained(actions: &actions)
+    }
+
+    private mutating func confirm(_ transmission: Transmission, now: UInt64, actions: inout [Action]) {
+        switch transmission.purpose {
+        case .hello:
+            if case .greeting = connection {
+                connection = .identifying(since: now)
+                pending.append(PendingLine(command: Array("M115".utf8), purpose: .identify))
+                pending.append(PendingLine(command: Array("M211".utf8), purpose: .buildVolume))
+            }
+        case .buildVolume:
+            if case .identifying = connection { finishHandshake(now: now, actions: &actions) }
+        case .job(let ref):
+            guard var current = job else { break }
+            if ref.commandIndex >= current.progress.confirmedCommands {
+                current.progress.confirmedCommands = ref.commandIndex + 1
+                current.progress.lastConfirmedFileLine = ref.fileLine
+                current.progress.confirmedOffset = ref.endOffset
+                job = current
+            }
+        case .console(let id):
+            actions.append(.report(.commandCompleted(id: id, replies: consoleReplies)))
+            consoleReplies.removeAll(keepingCapacity: true)
+        case .identify, .setup, .poll, .script, .emergency, .renumber:
+            break
+        }
+    }
+
+    private mutating func handleResend(_ line: Int, now: UInt64, actions: inout [Action]) {
+        counters.resendRequests += 1
+        guard case .ready = connection else {
+            // During the handshake a resend means the hello was garbled: say it again.
+            if case .greeting(let since, _) = connection {
+                clearTransmissions()
+                sendHello(now: now, since: since, actions: &actions)
+            }
+            return
+        }
+        if let front = inFlight.first, front.stale {
+            // The firmware rejects, one by one, the lines that were already on their way when the host rewound.
+            counters.ignoredDuplicateResends += 1
+            rejectFront()
+            return
+        }
+        guard line <= history.highest + 1 else { return } // a number the host never sent: a garbled reply
+        guard line >= history.oldest, history[line] != nil || line == history.highest + 1 else {
+            outOfHistoryRequests += 1
+            if outOfHistoryRequests >= 2 {
+                stopJob(outcome: .failed("the printer asked again for line \(line), which is no longer in the resend history (oldest \(history.oldest))"),
+                        now: now, actions: &actions)
+            }
+            return
+        }
+        outOfHistoryRequests = 0
+        if !inFlight.isEmpty { rejectFront() }
+        guard line <= history.highest else { return } // it wants the next line: nothing to send again
+
+        for offset in 0..<inFlight.count { inFlight[offset].stale = true }
+        if line == lastGenuineResend {
+            sameLineResends += 1
+        } else {
+            lastGenuineResend = line
+            sameLineResends = 1
+        }
+        if sameLineResends > settings.resendStormLimit {
+            stopJob(outcome: .failed("resend storm: the printer asked for line \(line) \(sameLineResends) times in a row; check the cable and the baud rate"),
+                    now: now, actions: &actions)
+            return
+        }
+        noteResendForMisbehaviour(actions: &actions)
+        counters.linesResent += history.highest - line + 1
+        resendCursor = line
+    }
+
+    /// The oldest line in flight is the one the firmware rejected.
+    private mutating func rejectFront() {
+        guard !inFlight.isEmpty else { return }
+        if settings.resendWithoutOk {
+            if let front = inFlight.popFirst() { release(front) }
+        } else {
+            inFlight[0].rejected = true
+        }
+    }
+
+    private mutating func handleError(_ error: FirmwareError, now: UInt64, actions: inout [Action]) {
+        switch error {
+        case .lineNumberMismatch, .checksumMismatch, .missingChecksum, .missingLineNumber:
+            // The resend request that follows carries what matters.
+            noteReply(Self.describe(error), actions: &actions)
+        case .halted, .heaterFault:
+            let reason = Self.describe(error)
+            actions.append(.report(.firmwareError(error)))
+            actions.append(.report(.console(reason)))
+            connection = .halted(reason)
+            heldJobLine = nil
+            endJob(.failed("printer halted: \(reason)"), actions: &actions)
+            failConsoleCommands(reason: "printer halted: \(reason)", actions: &actions)
+            clearTransmissions()
+            reportStateChange(&actions)
+        case .other:
+            actions.append(.report(.firmwareError(error)))
+            noteReply(Self.describe(error), actions: &actions)
+        }
+    }
+
+    private mutating func handleAction(_ command: ActionCommand, now: UInt64, actions: inout [Action]) {
+        switch command {
+        case .pause: pauseJob(runScript: true, now: now, actions: &actions)
+        case .paused: pauseJob(runScript: false, now: now, actions: &actions)
+        case .resume: resumeJob(runScript: true, now: now, actions: &actions)
+        case .resumed: resumeJob(runScript: false, now: now, actions: &actions)
+        case .cancel: stopJob(outcome: .cancelled, now: now, actions: &actions)
+        case .notification(let text), .promptBegin(let text):
+            actions.append(.report(.message(text)))
+        default:
+            break
+        }
+        actions.append(.report(.action(command)))
+    }
+
+    /// `start` after the controller booted: during the handshake the hello was lost in the reset; after it,
+    /// the controller lost everything, and a running job is interrupted, never continued.
+    private mutating func handleControllerStart(now: UInt64, actions: inout [Action]) {
+        actions.append(.report(.console("start")))
+        switch connection {
+        case .greeting(let since, _):
+            clearTransmissions()
+            sendHello(now: now, since: since, actions: &actions)
+        default:
+            actions.append(.report(.controllerReset))
+            heldJobLine = nil
+            endJob(.interrupted("the printer's controller reset"), actions: &actions)
+            failConsoleCommands(reason: "the printer's controller reset", actions: &actions)
+            beginGreeting(now: now, actions: &actions)
+        }
+    }
+
+    private mutating func noteTemperature(_ report: TemperatureReport, actions: inout [Action]) {
+        lastTemperature = report
+        actions.append(.report(.temperature(report)))
+    }
+
+    /// Any non-`ok` line: for the console, and as a reply of the console command at the front.
+    private mutating func noteReply(_ text: String, actions: inout [Action]) {
+        if case .console? = inFlight.first?.purpose { consoleReplies.append(text) }
+        actions.append(.report(.console(text)))
+    }
+
+    // MARK: - Job control
+
+    private mutating func pauseJob(runScript: Bool, now: UInt64, actions: inout [Action]) {
+        guard var current = job, current.phase == .printing else { return }
+        current.phase = .pausing(runScript: runScript)
+        job = current
+        if runScript { enqueueScript(settings.pauseScript) }
+        reportStateChange(&actions)
+        fill(now: now, actions: &actions)
+        finishIfDrained(actions: &actions)
+    }
+
+    private mutating func resumeJob(runScript: Bool, now: UInt64, actions: inout [Action]) {
+        guard var current = job else { return }
+        switch current.phase {
+        case .paused, .pausing: break
+        default: return
+        }
+        current.phase = current.sourceExhausted ? .finishing : .printing
+        job = current
+        if runScript { enqueueScript(settings.resumeScript) }
+        if current.sourceExhausted { enqueueScript(settings.completionScript) }
+        reportStateChange(&actions)
+        fill(now: now, actions: &actions)
+    }
+
+    private mutating func stopJob(outcome: JobOutcome, now: UInt64, actions: inout [Action]) {
+        guard var current = job else { return }
+        if case .cancelling = current.phase { return }
+        current.phase = .cancelling(outcome)
+        job = current
+        heldJobLine = nil
+        if resendCursor != nil || inFlight.contains(where: { $0.stale || $0.rejected }) {
+            resendCursor = nil
+            pending.prepend(PendingLine(command: [], purpose: .renumber))
+        }
+        // Lines of the job still waiting in the queue are dropped; heaters go off.
+        var kept = RingQueue<PendingLine>(capacity: pending.count + settings.cancelScript.count)
+        while let line = pending.popFirst() {
+            if case .job = line.purpose { continue }
+            kept.append(line)
+        }
+        pending = kept
+        enqueueScript(settings.cancelScript)
+        reportStateChange(&actions)
+        fill(now: now, actions: &actions)
+        finishIfDrained(actions: &actions)
+    }
+
+    private var isDrained: Bool {
+        inFlight.isEmpty && pending.isEmpty && resendCursor == nil && heldJobLine == nil
+    }
+
+    private mutating func finishIfDrained(actions: inout [Action]) {
+        guard let current = job, isDrained else { return }
+        switch current.phase {
+        case .pausing:
+            job?.phase = .paused
+            reportStateChange(&actions)
+        case .cancelling(let outcome):
+            endJob(outcome, actions: &actions)
+            reportStateChange(&actions)
+        case .finishing:
+            endJob(.completed, actions: &actions)
+            reportStateChange(&actions)
+        case .printing, .paused:
+            break
+        }
+    }
+
+    private mutating func endJob(_ outcome: JobOutcome, actions: inout [Action]) {
+        guard let current = job else { return }
+        job = nil
+        var finalOutcome = outcome
+        if case .interrupted(let reason) = outcome {
+            finalOutcome = .interrupted("\(reason); last line the printer confirmed: \(current.progress.lastConfirmedFileLine)")
+        }
+        actions.append(.report(.jobFinished(finalOutcome, current.progress)))
+    }
+
+    private mutating func enqueueScript(_ lines: [String]) {
+        for line in lines {
+            let command = Self.cleanCommand(line)
+            if !command.isEmpty { pending.append(PendingLine(command: command, purpose: .script)) }
+        }
+    }
+
+    // MARK: - Sending
+
+    /// Sends what the window allows: lines to send again first, then the held job line, then queued lines.
+    private mutating func fill(now: UInt64, actions: inout [Action]) {
+        guard case .ready = connection else {
+            if case .identifying = connection { fillQueued(now: now, actions: &actions) }
+            return
+        }
+        fillQueued(now: now, actions: &actions)
+    }
+
+    private mutating func fillQueued(now: UInt64, actions: inout [Action]) {
+        var output: [UInt8] = []
+        while true {
+            if let cursor = resendCursor {
+                if cursor > history.highest { resendCursor = nil; continue }
+                guard let line = history[cursor] else { resendCursor = nil; continue }
+                guard windowAllows(line.bytes.count) else { break }
+                append(line.bytes, number: cursor, purpose: line.purpose, isLong: line.isLong, now: now, into: &output)
+                resendCursor = cursor + 1
+                continue
+            }
+            if let held = heldJobLine {
+                let length = held.command.count + HostLine.overhead(forLineNumber: nextNumber)
+                guard windowAllows(length) else { break }
+                heldJobLine = nil
+                sendNumbered(held.command, purpose: .job(held.ref), now: now, into: &output)
+                continue
+            }
+            if let next = pending.first {
+                let length = max(next.command.count, 12) + HostLine.overhead(forLineNumber: nextNumber)
+                guard windowAllows(length) else { break }
+                pending.popFirst()
+                if case .poll = next.purpose { lastPollAt = now }
+                sendNumbered(next.command, purpose: next.purpose, now: now, into: &output)
+                continue
+            }
+            break
+        }
+        if !output.isEmpty { actions.append(.write(output)) }
+    }
+
+    private func windowAllows(_ length: Int) -> Bool {
+        inFlight.isEmpty || (barriersInFlight == 0 && inFlight.count < windowLines
+            && inFlightBytes + length <= settings.receiveBufferBytes)
+    }
+
+    private mutating func sendNumbered(_ command: [UInt8], purpose: LinePurpose, now: UInt64, into output: inout [UInt8]) {
+        let number = nextNumber
+        nextNumber += 1
+        let command = purpose == .renumber ? Array("M110 N\(number)".utf8) : command
+        let bytes = HostLine.format(number: number, command: command)
+        let isLong = CommandTraits.isLong(command)
+        history.store(SentLine(bytes: bytes, purpose: purpose, isLong: isLong), number: number)
+        append(bytes, number: number, purpose: purpose, isLong: isLong, now: now, into: &output)
+    }
+
+    private mutating func append(_ bytes: [UInt8], number: Int?, purpose: LinePurpose, isLong: Bool, now: UInt64,
+                                 into output: inout [UInt8]) {
+        output.append(contentsOf: bytes)
+        track(Transmission(number: number, byteCount: bytes.count, purpose: purpose, isLong: isLong, sentAt: now))
+    }
+
+    private mutating func transmit(_ bytes: [UInt8], number: Int?, purpose: LinePurpose, isLong: Bool, now: UInt64,
+                                   actions: inout [Action]) {
+        track(Transmission(number: number, byteCount: bytes.count, purpose: purpose, isLong: isLong, sentAt: now))
+        actions.append(.write(bytes))
+    }
+
+    private mutating func track(_ transmission: Transmission) {
+        if inFlight.isEmpty { lastProgressAt = transmission.sentAt }
+        inFlight.append(transmission)
+        inFlightBytes += transmission.byteCount
+        if transmission.isLong { longInFlight += 1 }
+        if transmission.isBarrier { barriersInFlight += 1 }
+        counters.linesSent += 1
+        counters.bytesSent += transmission.byteCount
+    }
+
+    private mutating func release(_ transmission: Transmission) {
+        inFlightBytes -= transmission.byteCount
+        if transmission.isLong { longInFlight -= 1 }
+        if transmission.isBarrier { barriersInFlight -= 1 }
+    }
+
+    private mutating func sendOutOfBand(_ command: [UInt8], purpose: LinePurpose, now: UInt64, actions: inout [Action]) {
+        var bytes = command
+        bytes.append(UInt8(ascii: "\n"))
+        transmit(bytes, number: nil, purpose: purpose, isLong: false, now: now, actions: &actions)
+    }
+
+    private mutating func clearTransmissions() {
+        inFlight.removeAll()
+        inFlightBytes = 0
+        longInFlight = 0
+        barriersInFlight = 0
+        pending.removeAll()
+        heldJobLine = nil
+        resendCursor = nil
+        assumedOutstanding = 0
+        consoleReplies.removeAll()
+        lastGenuineResend = -1
+        sameLineResends = 0
+        outOfHistoryRequests = 0
+    }
+
+    // MARK: - Timeouts, polls, the window
+
+    /// Silence with lines in flight: the oldest line's `ok` is taken as lost, and a numbered poll follows
+    /// so that a line that never arrived shows up as a resend request.
+    private mutating func assumeLostAcknowledgements(count: Int, now: UInt64, actions: inout [Action]) {
+        for _ in 0..<count {
+            guard let front = inFlight.popFirst() else { break }
+            release(front)
+            counters.assumedAcknowledgements += 1
+            assumedOutstanding += 1
+            if !front.rejected { confirm(front, now: now, actions: &actions) }
+        }
+        lastProgressAt = now
+        if !pending.contains(where: { $0.purpose == .poll }) {
+            pending.append(PendingLine(command: Array("M105".utf8), purpose: .poll))
+        }
+        fill(now: now, actions: &actions)
+        finishIfDrained(actions: &actions)
+    }
+
+    private mutating func schedulePollIfDue(now: UInt64) {
+        guard !autoreporting, longInFlight == 0,
+              now >= lastPollAt + Self.nanoseconds(settings.temperatureInterval) else { return }
+        lastPollAt = now
+        if !pending.contains(where: { $0.purpose == .poll }) {
+            pending.append(PendingLine(command: Array("M105".utf8), purpose: .poll))
+        }
+    }
+
+    /// ADVANCED_OK's `B` is the command buffer's free slots while the acknowledged command still holds one.
+    private mutating func learnAdvancedWindow(bufferFree: Int) {
+        guard !fellBack, bufferFree + 1 > advancedBufferSize else { return }
+        advancedBufferSize = bufferFree + 1
+        windowLines = min(settings.maxLinesInFlightCeiling, max(settings.maxLinesInFlight, advancedBufferSize))
+    }
+
+    /// ADVANCED_OK says which line the firmware received last and how full its queue is: lines the host still
+    /// counts beyond that lost their `ok` on the way back.
+    private mutating func resynchronise(lastReceived: Int, bufferFree: Int, now: UInt64) {
+        guard advancedBufferSize > 0 else { return }
+        let queued = max(0, advancedBufferSize - 1 - bufferFree)
+        var notYetReceived = 0
+        for offset in 0..<inFlight.count {
+            if let number = inFlight[offset].number, number > lastReceived { notYetReceived += 1 }
+        }
+        let plausible = queued + notYetReceived + 1
+        while inFlight.count > plausible, let front = inFlight.first, let number = front.number,
+              number <= lastReceived, !front.isLong, !front.stale {
+            inFlight.popFirst()
+            release(front)
+            counters.assumedAcknowledgements += 1
+            var ignored: [Action] = []
+            if !front.rejected { confirm(front, now: now, actions: &ignored) }
+        }
+    }
+
+    private mutating func noteResendForMisbehaviour(actions: inout [Action]) {
+        recentResendMarks.append(counters.linesSent)
+        while recentResendMarks.count > settings.misbehaviourResends { recentResendMarks.popFirst() }
+        if recentResendMarks.count == settings.misbehaviourResends, let oldest = recentResendMarks.first,
+           counters.linesSent - oldest <= settings.misbehaviourWindowLines, windowLines > 1 {
+            fallBackToOneLine("\(settings.misbehaviourResends) resend requests within \(settings.misbehaviourWindowLines) lines", actions: &actions)
+        }
+    }
+
+    private mutating func fallBackToOneLine(_ reason: String, actions: inout [Action]) {
+        guard !fellBack, windowLines > 1 else { return }
+        fellBack = true
+        windowLines = 1
+        actions.append(.report(.windowFallback(reason)))
+    }
+
+    private mutating func failConsoleCommands(reason: String, actions: inout [Action]) {
+        var ids: [UInt64] = []
+        for offset in 0..<inFlight.count { if case .console(let id) = inFlight[offset].purpose { ids.append(id) } }
+        for offset in 0..<pending.count { if case .console(let id) = pending[offset].purpose { ids.append(id) } }
+        for id in ids { actions.append(.report(.commandFailed(id: id, reason: reason))) }
+    }
+
+    private mutating func reportStateChange(_ actions: inout [Action]) {
+        let current = state
+        if current != reportedState {
+            reportedState = current
+            actions.append(.report(.stateChanged(current)))
+        }
+    }
+
+    // MARK: - Helpers
+
+    static func nanoseconds(_ seconds: Double) -> UInt64 { UInt64(max(0, seconds) * 1_000_000_000) }
+
+    /// A console or script line as the firmware should see it: comment stripped, trimmed.
+    static func cleanCommand(_ text: String) -> [UInt8] {
+        var bytes = Array(text.utf8)
+        if let semicolon = bytes.firstIndex(of: UInt8(ascii: ";")) { bytes.removeSubrange(semicolon...) }
+        while let last = bytes.last, last == 0x20 || last == 0x09 || last == 0x0D || last == 0x0A { bytes.removeLast() }
+        while let first = bytes.first, first == 0x20 || first == 0x09 { bytes.removeFirst() }
+        return bytes
+    }
+
+    static func describe(_ state: PrinterState) -> String {
+        switch state {
+        case .connecting: return "connecting"
+        case .ready: return "ready"
+        case .printing: return "printing"
+        case .pausing: return "pausing"
+        case .paused: return "paused"
+        case .cancelling: return "cancelling"
+        case .halted(let reason): return "halted (\(reason))"
+        case .disconnected(let reason): return "disconnected (\(reason))"
+        }
+    }
+
+    static func describe(_ error: FirmwareError) -> String {
+        switch error {
+        case .lineNumberMismatch(let last): return "line number mismatch (last line \(last.map(String.init) ?? "?"))"
+        case .checksumMismatch(let last): return "checksum mismatch (last line \(last.map(String.init) ?? "?"))"
+        case .missingChecksum(let last): return "no checksum with line number (last line \(last.map(String.init) ?? "?"))"
+        case .missingLineNumber(let last): return "no line number with checksum (last line \(last.map(String.init) ?? "?"))"
+        case .halted(let text): return text
+        case .heaterFault(let fault): return fault.message
+        case .other(let text): return text
+        }
+    }
+}
+
+extension RingQueue {
+    func contains(where predicate: (Element) -> Bool) -> Bool {
+        for offset in 0..<count where predicate(self[offset]) { return true }
+        return false
+    }
+}

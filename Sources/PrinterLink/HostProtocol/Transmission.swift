@@ -1,0 +1,87 @@
+/// Why the host sent a line; decides what its `ok` means.
+enum LinePurpose: Equatable {
+    /// `M110 N0` while connecting.
+    case hello
+    /// M115 and M211 while connecting.
+    case identify
+    case buildVolume
+    /// Setup after the handshake (`M155 S<n>`).
+    case setup
+    /// A temperature poll or a probe after a silence.
+    case poll
+    /// One command of the job file.
+    case job(JobLineRef)
+    /// A console command; its `ok` completes the request with this id.
+    case console(UInt64)
+    /// A pause, resume, cancel or completion script line.
+    case script
+    /// An emergency command sent ahead of the queue (unnumbered).
+    case emergency
+    /// `N<n> M110 N<n>`: after a job stops mid-resend, the firmware's line number is set to where the host is,
+    /// so that the cancel script is accepted instead of rejected for the line it still wants.
+    case renumber
+}
+
+/// Where a job line came from in the file.
+struct JobLineRef: Equatable {
+    var commandIndex: Int
+    var fileLine: Int
+    var endOffset: Int64
+}
+
+/// One line on its way to the firmware whose `ok` has not arrived yet.
+struct Transmission {
+    var number: Int?
+    var byteCount: Int
+    var purpose: LinePurpose
+    var isLong: Bool
+    var sentAt: UInt64
+    /// Sent before the host rewound for a resend: the firmware will reject it.
+    var stale = false
+    /// The firmware rejected it (a resend request named it); its `ok` confirms nothing.
+    var rejected = false
+
+    /// M110: nothing may follow it before its `ok`.
+    var isBarrier: Bool { purpose == .hello || purpose == .renumber }
+}
+
+/// A line sent with a number, kept so that a resend request can be answered byte for byte.
+struct SentLine {
+    var bytes: [UInt8]
+    var purpose: LinePurpose
+    var isLong: Bool
+}
+
+/// The last N numbered lines, addressed by line number.
+struct ResendHistory {
+    private var slots: [SentLine?]
+    private(set) var highest: Int = -1
+
+    init(capacity: Int) {
+        slots = Array(repeating: nil, count: max(capacity, 8))
+    }
+
+    /// The oldest line number still held.
+    var oldest: Int { max(0, highest - slots.count + 1) }
+
+    mutating func store(_ line: SentLine, number: Int) {
+        slots[number % slots.count] = line
+        highest = max(highest, number)
+    }
+
+    subscript(number: Int) -> SentLine? {
+        guard number >= oldest, number <= highest else { return nil }
+        return slots[number % slots.count]
+    }
+
+    mutating func reset() {
+        for index in slots.indices { slots[index] = nil }
+        highest = -1
+    }
+}
+
+/// A line the host wants to send, waiting for room in the window.
+struct PendingLine {
+    var command: [UInt8]
+    var purpose: LinePurpose
+}

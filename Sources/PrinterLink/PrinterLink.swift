@@ -1,1 +1,0 @@
-// The PrinterLink module; see DESIGN.md §2.
