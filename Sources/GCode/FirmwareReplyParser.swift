@@ -21,6 +21,10 @@ extension FirmwareReply {
             if line.hasPrefix("ok"), line.count == 2 || line[2] == UInt8(ascii: " ") {
                 return .ok(acknowledgement(line.dropFirst(2)))
             }
+            // ADVANCED_OK's counters glued to the `ok` (a space lost on a noisy line) still acknowledge.
+            if line.hasPrefix("okN"), line.count > 3, line[3] >= UInt8(ascii: "0"), line[3] <= UInt8(ascii: "9") {
+                return .ok(acknowledgement(line.dropFirst(2)))
+            }
         case UInt8(ascii: "e"), UInt8(ascii: "E"):
             if line.hasPrefix("echo:", ignoringCase: true) {
                 return echo(line.dropFirst(5).trimmed())

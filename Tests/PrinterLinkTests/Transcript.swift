@@ -107,8 +107,13 @@ extension Transcript {
                                    job: [String], next: inout Int, limit: Int = 10_000) {
         var answered = 0
         while answered < limit, finishedOutcome == nil {
-            let lines = takeWritten()
-            if lines.isEmpty { break }
+            var lines = takeWritten()
+            if lines.isEmpty {
+                // The host waits for resend requests to settle before it sends a line again.
+                advance(seconds: 0.05)
+                lines = takeWritten()
+                if lines.isEmpty { break }
+            }
             for line in lines where finishedOutcome == nil {
                 answered += 1
                 let parsed = ReceivedHostLine.parse(Array(line.utf8))

@@ -65,7 +65,7 @@ public final class PrinterConnection: Sendable {
     /// Prints the commands of `source`; `totalCommands` is for progress (from a validation pass).
     public func startJob(_ source: JobSource, totalCommands: Int) throws {
         let state = snapshot().state
-        guard state == .ready else { throw PrinterLinkError.notReady(HostProtocolStateMachine.describe(state)) }
+        guard state == .ready else { throw PrinterLinkError.notReady(state.description) }
         submit(.startJob(source, totalCommands: totalCommands))
     }
 
@@ -138,6 +138,7 @@ public final class PrinterConnection: Sendable {
             }
             if closing { break }
             loop.feedJob(connection: self)
+            loop.reportProgressIfDue(connection: self)
             if !loop.flush(connection: self) { /* link lost while writing; reported */ }
             publish(loop)
             if loop.isFinished { break }
@@ -154,6 +155,9 @@ public final class PrinterConnection: Sendable {
         case .commandFailed(let id, let reason):
             let waiter = shared.withLock { $0.waiters.removeValue(forKey: id) }
             waiter?.resume(throwing: PrinterLinkError.commandFailed(reason))
+        case .stateChanged(let state):
+            // Whoever reacts to this event must find the same state in a snapshot.
+            shared.withLock { $0.snapshot.state = state }
         default:
             break
         }
@@ -195,6 +199,8 @@ private struct LinkLoop {
     private var output: [UInt8] = []
     private var outputStart = 0
     private var readBuffer = [UInt8](repeating: 0, count: 1 << 16)
+    private var lastProgressReport: UInt64 = 0
+    private var lastReportedConfirmed = -1
     private(set) var isFinished = false
 
     /// Longest line kept; a longer run of bytes without a newline is garbage and goes to the console as is.
@@ -240,8 +246,24 @@ private struct LinkLoop {
         }
     }
 
+    /// Progress goes out on the driver's clock, not per line: a printer confirms thousands of lines a second.
+    mutating func reportProgressIfDue(connection: PrinterConnection) {
+        guard let progress = machine.jobProgress, progress.confirmedCommands != lastReportedConfirmed else { return }
+        let now = MonotonicClock.now()
+        guard now >= lastProgressReport + HostProtocolStateMachine.nanoseconds(machine.settings.progressInterval) else { return }
+        lastProgressReport = now
+        lastReportedConfirmed = progress.confirmedCommands
+        connection.report(.jobProgress(progress))
+    }
+
     /// Writes what it can without blocking; false when the port is gone.
     mutating func flush(connection: PrinterConnection) -> Bool {
+        if logger.logLevel <= .trace, outputStart < output.count {
+            for line in output[outputStart...].split(separator: UInt8(ascii: "\n")) {
+                logger.trace("send: \(String(decoding: line, as: UTF8.self))")
+            }
+            logger.trace("window: \(machine.linesInFlight) lines in flight of \(machine.currentWindow) \(machine.inFlightDescription)")
+        }
         while outputStart < output.count {
             let written = output.withUnsafeBytes { raw in
                 Glibc.write(port.fileDescriptor, raw.baseAddress! + outputStart, output.count - outputStart)
@@ -346,7 +368,7 @@ private struct LinkLoop {
 
     private func log(_ event: LinkEvent) {
         switch event {
-        case .stateChanged(let state): logger.info("printer \(HostProtocolStateMachine.describe(state))")
+        case .stateChanged(let state): logger.info("printer \(state.description)")
         case .connected(let identity):
             logger.info("connected: \(identity.info?.firmwareName ?? "unknown firmware")",
                         metadata: ["capabilities": "\(identity.capabilities.filter(\.value).keys.sorted().joined(separator: ","))"])

@@ -62,9 +62,17 @@ public struct HostProtocolStateMachine {
     private var lastGenuineResend = -1
     private var sameLineResends = 0
     private var outOfHistoryRequests = 0
+    private var outOfHistoryLine = -1
+    /// The line just received was a resend request: an `ok` right after it acknowledges no command. Marlin
+    /// writes the two back to back, so only the very next line can be that `ok` (a lost one leaves nothing armed).
+    private var okFollowsResend = false
+    /// After a resend request: the line asked for, and when the requests have settled.
+    private var resendRecovery: (line: Int, quietUntil: UInt64)?
     private var recentResendMarks = RingQueue<Int>(capacity: 16)
     private var assumedOutstanding = 0
     private var advancedBufferSize = 0
+    private var bufferFreeSeen = [Int](repeating: 0, count: 65)
+    private var bufferFreeObservations = 0
 
     private var lastProgressAt: UInt64 = 0
     private var lastPollAt: UInt64 = 0
@@ -103,6 +111,13 @@ public struct HostProtocolStateMachine {
 
     public var currentWindow: Int { windowLines }
 
+    /// The line numbers in flight, for the wire trace.
+    public var inFlightDescription: String {
+        var parts: [String] = []
+        for offset in 0..<inFlight.count { parts.append(inFlight[offset].number.map(String.init) ?? "-") }
+        return "[\(parts.joined(separator: " "))] bufsize \(advancedBufferSize)"
+    }
+
     /// True when the job wants its next line from the file now.
     public var wantsJobLine: Bool {
         guard case .ready = connection, let job, job.phase == .printing, !job.sourceExhausted else { return false }
@@ -120,15 +135,28 @@ public struct HostProtocolStateMachine {
             consider(since + Self.nanoseconds(settings.connectTimeout))
         case .identifying(let since):
             consider(since + Self.nanoseconds(settings.connectTimeout))
+            if let front = inFlight.first {
+                consider(max(lastProgressAt, front.sentAt) + Self.nanoseconds(ackTimeout))
+            }
+            if let recovery = resendRecovery { consider(recovery.quietUntil) }
         case .ready:
             if let front = inFlight.first {
                 consider(max(lastProgressAt, front.sentAt) + Self.nanoseconds(ackTimeout))
             }
+            if let recovery = resendRecovery { consider(recovery.quietUntil) }
             if !autoreporting { consider(lastPollAt + Self.nanoseconds(settings.temperatureInterval)) }
         default:
             break
         }
         return deadline
+    }
+
+    /// Numbered lines flow with resends and timeouts: while identifying the firmware and once ready.
+    private var isStreaming: Bool {
+        switch connection {
+        case .ready, .identifying: return true
+        default: return false
+        }
     }
 
     private var ackTimeout: Double { longInFlight > 0 ? settings.longCommandTimeout : settings.ackTimeout }
@@ -168,6 +196,11 @@ public struct HostProtocolStateMachine {
         case .identifying(let since):
             if now >= since + Self.nanoseconds(settings.connectTimeout) {
                 giveUpConnecting(now: now, actions: &actions)
+            } else if let front = inFlight.first,
+                      now >= max(lastProgressAt, front.sentAt) + Self.nanoseconds(ackTimeout) {
+                assumeLostAcknowledgements(count: 1, now: now, actions: &actions)
+            } else {
+                fill(now: now, actions: &actions)
             }
         case .ready:
             if let front = inFlight.first,
@@ -200,6 +233,12 @@ public struct HostProtocolStateMachine {
             break
         }
 
+        if okFollowsResend {
+            switch reply {
+            case .ok, .resend: break
+            default: okFollowsResend = false
+            }
+        }
         switch reply {
         case .ok(let acknowledgement):
             lastProgressAt = now
@@ -213,7 +252,7 @@ public struct HostProtocolStateMachine {
         case .wait:
             // An idle firmware has nothing pending: whatever is still in flight lost its `ok` or never arrived.
             lastProgressAt = now
-            if case .ready = connection, !inFlight.isEmpty {
+            if isStreaming, !inFlight.isEmpty {
                 assumeLostAcknowledgements(count: inFlight.count, now: now, actions: &actions)
             }
         case .temperature(let report):
@@ -282,7 +321,11 @@ public struct HostProtocolStateMachine {
     /// Starts a job whose lines the driver will submit when `wantsJobLine` says so.
     public mutating func startJob(totalCommands: Int, fileSize: Int64, now: UInt64) -> [Action] {
         var actions: [Action] = []
-        guard case .ready = connection, job == nil else { return actions }
+        guard case .ready = connection, job == nil else {
+            let reason = job == nil ? "the printer is \(Self.describe(state))" : "a job is already running"
+            actions.append(.report(.jobFinished(.failed(reason), JobProgress(totalCommands: totalCommands, fileSize: fileSize))))
+            return actions
+        }
         job = Job(phase: .printing, progress: JobProgress(totalCommands: totalCommands, fileSize: fileSize))
         actions.append(.report(.jobStarted(totalCommands: totalCommands)))
         reportStateChange(&actions)
@@ -371,6 +414,8 @@ public struct HostProtocolStateMachine {
         windowLines = max(1, settings.maxLinesInFlight)
         fellBack = false
         advancedBufferSize = 0
+        bufferFreeSeen = [Int](repeating: 0, count: 65)
+        bufferFreeObservations = 0
         sendHello(now: now, since: now, actions: &actions)
         reportStateChange(&actions)
     }
@@ -414,6 +459,10 @@ public struct HostProtocolStateMachine {
     private mutating func handleOk(_ acknowledgement: Acknowledgement, now: UInt64, actions: inout [Action]) {
         if let temperatures = acknowledgement.temperatures { noteTemperature(temperatures, actions: &actions) }
         if settings.useAdvancedOk, let free = acknowledgement.bufferFree { learnAdvancedWindow(bufferFree: free) }
+        if okFollowsResend {
+            okFollowsResend = false
+            return
+        }
 
         guard let front = inFlight.popFirst() else {
             if assumedOutstanding > 0 {
@@ -427,7 +476,7 @@ public struct HostProtocolStateMachine {
             return
         }
         release(front)
-        if !front.rejected { confirm(front, now: now, actions: &actions) }
+        confirm(front, now: now, actions: &actions)
 
         if settings.useAdvancedOk, let received = acknowledgement.lineNumber, let free = acknowledgement.bufferFree {
             resynchronise(lastReceived: received, bufferFree: free, now: now)
@@ -461,9 +510,15 @@ public struct HostProtocolStateMachine {
         }
     }
 
+    /// A resend request. Marlin (and Prusa, and most others) empties its receive buffer when it rejects a line,
+    /// keeps the lines it had already accepted into its command queue (their `ok`s still come), and answers
+    /// `Error`, `Resend: n`, `ok`. Lines that were on the wire behind the rejected one are rejected in turn,
+    /// each with the same `Resend: n` — or vanish in the emptied buffer. So: lines from `n` on leave the window,
+    /// the `ok` after each request is not an acknowledgement, and the host waits for the requests to settle
+    /// before it sends `n` again, so that a late duplicate request is never mistaken for a new one.
     private mutating func handleResend(_ line: Int, now: UInt64, actions: inout [Action]) {
         counters.resendRequests += 1
-        guard case .ready = connection else {
+        guard isStreaming else {
             // During the handshake a resend means the hello was garbled: say it again.
             if case .greeting(let since, _) = connection {
                 clearTransmissions()
@@ -471,26 +526,26 @@ public struct HostProtocolStateMachine {
             }
             return
         }
-        if let front = inFlight.first, front.stale {
-            // The firmware rejects, one by one, the lines that were already on their way when the host rewound.
+        okFollowsResend = !settings.resendWithoutOk
+        if let recovery = resendRecovery, recovery.line == line {
             counters.ignoredDuplicateResends += 1
-            rejectFront()
+            resendRecovery = (line, now + settleTime)
             return
         }
         guard line <= history.highest + 1 else { return } // a number the host never sent: a garbled reply
         guard line >= history.oldest, history[line] != nil || line == history.highest + 1 else {
-            outOfHistoryRequests += 1
-            if outOfHistoryRequests >= 2 {
-                stopJob(outcome: .failed("the printer asked again for line \(line), which is no longer in the resend history (oldest \(history.oldest))"),
+            // A garbled number can look like an old line; only a request the firmware repeats is believed.
+            if line == outOfHistoryLine { outOfHistoryRequests += 1 } else { outOfHistoryLine = line; outOfHistoryRequests = 1 }
+            if outOfHistoryRequests >= 3 {
+                stopJob(outcome: .failed("the printer asked again and again for line \(line), which is no longer in the resend history (oldest \(history.oldest))"),
                         now: now, actions: &actions)
             }
             return
         }
         outOfHistoryRequests = 0
-        if !inFlight.isEmpty { rejectFront() }
+        dropFromWindow(from: line)
         guard line <= history.highest else { return } // it wants the next line: nothing to send again
 
-        for offset in 0..<inFlight.count { inFlight[offset].stale = true }
         if line == lastGenuineResend {
             sameLineResends += 1
         } else {
@@ -505,16 +560,29 @@ public struct HostProtocolStateMachine {
         noteResendForMisbehaviour(actions: &actions)
         counters.linesResent += history.highest - line + 1
         resendCursor = line
+        let quietUntil = now + settleTime
+        resendRecovery = (line, quietUntil)
     }
 
-    /// The oldest line in flight is the one the firmware rejected.
-    private mutating func rejectFront() {
-        guard !inFlight.isEmpty else { return }
-        if settings.resendWithoutOk {
-            if let front = inFlight.popFirst() { release(front) }
-        } else {
-            inFlight[0].rejected = true
+    /// Time for the rejections of lines still on the wire to come back: twice the wire time of a full receive
+    /// buffer, plus scheduling slack.
+    private var settleTime: UInt64 {
+        Self.nanoseconds(0.005 + 2 * Double(settings.receiveBufferBytes) / max(settings.lineBytesPerSecond, 1))
+    }
+
+    /// Lines numbered `line` and after were rejected or emptied out of the firmware's buffer.
+    private mutating func dropFromWindow(from line: Int) {
+        var kept = RingQueue<Transmission>(capacity: max(inFlight.count, 8))
+        var dropping = false
+        while let transmission = inFlight.popFirst() {
+            if let number = transmission.number, number >= line { dropping = true }
+            if dropping {
+                release(transmission)
+            } else {
+                kept.append(transmission)
+            }
         }
+        inFlight = kept
     }
 
     private mutating func handleError(_ error: FirmwareError, now: UInt64, actions: inout [Action]) {
@@ -613,7 +681,7 @@ public struct HostProtocolStateMachine {
         current.phase = .cancelling(outcome)
         job = current
         heldJobLine = nil
-        if resendCursor != nil || inFlight.contains(where: { $0.stale || $0.rejected }) {
+        if resendCursor != nil || resendRecovery != nil {
             resendCursor = nil
             pending.prepend(PendingLine(command: [], purpose: .renumber))
         }
@@ -683,6 +751,8 @@ public struct HostProtocolStateMachine {
         var output: [UInt8] = []
         while true {
             if let cursor = resendCursor {
+                if let recovery = resendRecovery, now < recovery.quietUntil { break }
+                resendRecovery = nil
                 if cursor > history.highest { resendCursor = nil; continue }
                 guard let line = history[cursor] else { resendCursor = nil; continue }
                 guard windowAllows(line.bytes.count) else { break }
@@ -767,6 +837,8 @@ public struct HostProtocolStateMachine {
         pending.removeAll()
         heldJobLine = nil
         resendCursor = nil
+        resendRecovery = nil
+        okFollowsResend = false
         assumedOutstanding = 0
         consoleReplies.removeAll()
         lastGenuineResend = -1
@@ -784,7 +856,7 @@ public struct HostProtocolStateMachine {
             release(front)
             counters.assumedAcknowledgements += 1
             assumedOutstanding += 1
-            if !front.rejected { confirm(front, now: now, actions: &actions) }
+            confirm(front, now: now, actions: &actions)
         }
         lastProgressAt = now
         if !pending.contains(where: { $0.purpose == .poll }) {
@@ -803,30 +875,41 @@ public struct HostProtocolStateMachine {
         }
     }
 
-    /// ADVANCED_OK's `B` is the command buffer's free slots while the acknowledged command still holds one.
+    /// ADVANCED_OK's `B` is the command buffer's free slots while the acknowledged command still holds one,
+    /// so BUFSIZE is the largest `B` plus one. A garbled digit can show any `B` once in a while: only a value
+    /// that makes up at least 5% of what the firmware said counts.
     private mutating func learnAdvancedWindow(bufferFree: Int) {
-        guard !fellBack, bufferFree + 1 > advancedBufferSize else { return }
-        advancedBufferSize = bufferFree + 1
-        windowLines = min(settings.maxLinesInFlightCeiling, max(settings.maxLinesInFlight, advancedBufferSize))
+        guard bufferFree >= 0, bufferFree < bufferFreeSeen.count else { return }
+        bufferFreeSeen[bufferFree] += 1
+        bufferFreeObservations += 1
+        guard bufferFreeObservations >= 20, bufferFreeObservations % 8 == 0 || advancedBufferSize == 0 else { return }
+        var size = 0
+        for value in stride(from: bufferFreeSeen.count - 1, through: 0, by: -1)
+        where bufferFreeSeen[value] * 20 >= bufferFreeObservations {
+            size = value + 1
+            break
+        }
+        guard size > 0 else { return }
+        advancedBufferSize = size
+        if !fellBack {
+            windowLines = min(settings.maxLinesInFlightCeiling, max(settings.maxLinesInFlight, advancedBufferSize))
+        }
     }
 
-    /// ADVANCED_OK says which line the firmware received last and how full its queue is: lines the host still
-    /// counts beyond that lost their `ok` on the way back.
+    /// ADVANCED_OK's `N` is the line the firmware received last, and `B` its free command slots while the
+    /// acknowledged command still holds one: so `BUFSIZE - 1 - B` lines after the acknowledged one wait in its
+    /// queue, and every line up to `N` minus those has executed. A line the host still counts in flight up to
+    /// there lost its `ok` on the way back. (Firmwares whose `N` is the acknowledged line itself satisfy the
+    /// same bound, more loosely.)
     private mutating func resynchronise(lastReceived: Int, bufferFree: Int, now: UInt64) {
         guard advancedBufferSize > 0 else { return }
-        let queued = max(0, advancedBufferSize - 1 - bufferFree)
-        var notYetReceived = 0
-        for offset in 0..<inFlight.count {
-            if let number = inFlight[offset].number, number > lastReceived { notYetReceived += 1 }
-        }
-        let plausible = queued + notYetReceived + 1
-        while inFlight.count > plausible, let front = inFlight.first, let number = front.number,
-              number <= lastReceived, !front.isLong, !front.stale {
+        let executedThrough = lastReceived - max(0, advancedBufferSize - 1 - bufferFree)
+        while let front = inFlight.first, let number = front.number, number <= executedThrough {
             inFlight.popFirst()
             release(front)
             counters.assumedAcknowledgements += 1
             var ignored: [Action] = []
-            if !front.rejected { confirm(front, now: now, actions: &ignored) }
+            confirm(front, now: now, actions: &ignored)
         }
     }
 

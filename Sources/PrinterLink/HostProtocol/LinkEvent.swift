@@ -97,9 +97,26 @@ public enum LinkEvent: Sendable, Equatable {
     /// A console command could not be completed (disconnect, halt).
     case commandFailed(id: UInt64, reason: String)
     case jobStarted(totalCommands: Int)
+    /// Where the job is, at most every `LinkSettings.progressInterval` while it runs (the driver's clock).
+    case jobProgress(JobProgress)
     case jobFinished(JobOutcome, JobProgress)
     /// Several lines in flight proved unsafe with this firmware; the host now waits for each `ok`.
     case windowFallback(String)
     /// The controller rebooted (`start`) after the host had connected.
     case controllerReset
+}
+
+extension PrinterState: CustomStringConvertible {
+    public var description: String { HostProtocolStateMachine.describe(self) }
+}
+
+extension JobOutcome: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .completed: return "completed"
+        case .cancelled: return "cancelled"
+        case .failed(let reason): return "failed: \(reason)"
+        case .interrupted(let reason): return "interrupted: \(reason)"
+        }
+    }
 }

@@ -11,6 +11,8 @@ public struct LinkSettings: Sendable, Equatable {
     /// Most unacknowledged bytes: while the firmware's main loop is blocked on a move, lines wait in its serial
     /// receive buffer (RX_BUFFER_SIZE, 128 on AVR Marlin), and bytes beyond it are lost.
     public var receiveBufferBytes: Int = 127
+    /// Bytes per second the link carries (baud / 10 for 8N1): paces the wait for a resend request's duplicates.
+    public var lineBytesPerSecond: Double = 11_520
     /// Longest line, newline included, the firmware accepts (Marlin MAX_CMD_SIZE 96).
     public var maxLineLength: Int = 96
     /// Lines kept for resends.
@@ -19,8 +21,8 @@ public struct LinkSettings: Sendable, Equatable {
     public var resendStormLimit: Int = 12
     /// More resend requests than this within `misbehaviourWindowLines` transmissions, or this many `ok`s
     /// with nothing in flight, drops the window to one line in flight.
-    public var misbehaviourResends: Int = 8
-    public var misbehaviourWindowLines: Int = 100
+    public var misbehaviourResends: Int = 10
+    public var misbehaviourWindowLines: Int = 50
     public var unexpectedOkLimit: Int = 3
     /// The firmware answers a resend request without a following `ok` (Marlin and Prusa send one).
     public var resendWithoutOk: Bool = false
@@ -35,6 +37,8 @@ public struct LinkSettings: Sendable, Equatable {
     public var connectTimeout: Double = 20
     /// Seconds between temperature reports: `M155 S<n>` when the firmware autoreports, M105 polling otherwise.
     public var temperatureInterval: Double = 2
+    /// Seconds between `jobProgress` events while a job runs.
+    public var progressInterval: Double = 0.25
     /// Use ADVANCED_OK counters when the firmware sends them.
     public var useAdvancedOk: Bool = true
     /// Override the firmware's EMERGENCY_PARSER report (nil: trust M115).

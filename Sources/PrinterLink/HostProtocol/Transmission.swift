@@ -36,10 +36,6 @@ struct Transmission {
     var purpose: LinePurpose
     var isLong: Bool
     var sentAt: UInt64
-    /// Sent before the host rewound for a resend: the firmware will reject it.
-    var stale = false
-    /// The firmware rejected it (a resend request named it); its `ok` confirms nothing.
-    var rejected = false
 
     /// M110: nothing may follow it before its `ok`.
     var isBarrier: Bool { purpose == .hello || purpose == .renumber }
