@@ -75,12 +75,7 @@ struct PrintCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level: Logger.Level = verbose ? .trace : .warning
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        CommandLogging.setUp(level: verbose ? .trace : .warning)
         let session: PrintSession
         do {
             session = try PrintSession(file: file, port: port, baudRate: baud, settings: settings, resetController: reset)

@@ -1,5 +1,6 @@
 import Agent
 import Foundation
+import Glibc
 import GCode
 import PrinterLink
 
@@ -65,10 +66,12 @@ final class ProgressDisplay: @unchecked Sendable {
         let confirmed = result.progress?.confirmedCommands ?? 0
         let rate = result.seconds > 0 ? Double(confirmed) / result.seconds : 0
         let counters = result.counters
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         writeLine("""
             \(result.outcome): \(confirmed) of \(summary.commandCount) commands confirmed in \
             \(Self.clock(result.seconds)) (\(Int(rate)) lines/s); resend requests \(counters.resendRequests), \
-            lines sent again \(counters.linesResent)
+            lines sent again \(counters.linesResent); peak memory \(usage.ru_maxrss / 1024) MB
             """)
     }
 

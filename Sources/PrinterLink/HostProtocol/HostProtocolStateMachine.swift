@@ -790,6 +790,7 @@ public struct HostProtocolStateMachine {
         nextNumber += 1
         let command = purpose == .renumber ? Array("M110 N\(number)".utf8) : command
         let bytes = HostLine.format(number: number, command: command)
+        if case .job = purpose { counters.jobBytesSent += bytes.count }
         let isLong = CommandTraits.isLong(command)
         history.store(SentLine(bytes: bytes, purpose: purpose, isLong: isLong), number: number)
         append(bytes, number: number, purpose: purpose, isLong: isLong, now: now, into: &output)

@@ -71,6 +71,8 @@ public enum JobOutcome: Sendable, Equatable {
 public struct LinkCounters: Sendable, Equatable {
     public var linesSent = 0
     public var bytesSent = 0
+    /// Bytes of job lines on their first transmission: the useful part of what went over the link.
+    public var jobBytesSent = 0
     public var resendRequests = 0
     public var linesResent = 0
     public var ignoredDuplicateResends = 0

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `3dp-agent bench …`: measurements that back the performance claims in the README (release build).
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure the agent (run a release build: swift run -c release 3dp-agent bench …).",
+        subcommands: [BenchSerialCommand.self]
+    )
+}
