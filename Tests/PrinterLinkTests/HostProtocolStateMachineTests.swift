@@ -69,11 +69,7 @@ import Testing
     static let job = (1...40).map { "G1 X\($0) Y\($0 % 7)" }
 
     @Test func keepsFourLinesInFlightAndCompletesWithHeatersOff() {
-        var t = Transcript()
-        t.connect()
-        var next = 0
-        t.startJob(total: Self.job.count)
-        t.feed(Self.job, from: &next)
+        var (t, next) = Transcript.printing(Self.job)
         #expect(t.takeCommands() == Array(Self.job[0..<4]))
         #expect(t.machine.linesInFlight == 4)
         while t.finishedOutcome == nil {
@@ -140,11 +136,7 @@ import Testing
 @Suite struct ResendTests {
     /// Connects and puts lines 3–6 (commands 0–3) in flight, then acknowledges line 3 so that line 7 follows.
     static func printing() -> (Transcript, Int) {
-        var t = Transcript()
-        t.connect()
-        var next = 0
-        t.startJob(total: StreamingTests.job.count)
-        t.feed(StreamingTests.job, from: &next)
+        var (t, next) = Transcript.printing(StreamingTests.job)
         t.firmware("ok")
         t.feed(StreamingTests.job, from: &next)
         #expect(t.takeNumbers() == [3, 4, 5, 6, 7])
@@ -191,11 +183,7 @@ import Testing
     @Test func resendWithoutOkAsSomeFirmwaresDo() {
         var settings = LinkSettings()
         settings.resendWithoutOk = true
-        var t = Transcript(settings: settings)
-        t.connect()
-        var next = 0
-        t.startJob(total: StreamingTests.job.count)
-        t.feed(StreamingTests.job, from: &next)
+        var (t, next) = Transcript.printing(StreamingTests.job, settings: settings)
         t.firmware("ok")
         t.feed(StreamingTests.job, from: &next)
         _ = t.takeWritten()
@@ -208,11 +196,7 @@ import Testing
     }
 
     @Test func aResendStormStopsTheJobAndSwitchesTheHeatersOff() {
-        var t = Transcript()
-        t.connect()
-        var next = 0
-        t.startJob(total: StreamingTests.job.count)
-        t.feed(StreamingTests.job, from: &next)
+        var (t, next) = Transcript.printing(StreamingTests.job)
         var expected = 3
         var rejectOnce: Set<Int> = []
         // A firmware that never accepts line 4, as with a broken cable; it takes the M110 that resets numbering.
@@ -305,11 +289,7 @@ import Testing
     }
 
     @Test func waitFromAnIdleFirmwareReleasesEverythingInFlight() {
-        var t = Transcript()
-        t.connect()
-        var next = 0
-        t.startJob(total: StreamingTests.job.count)
-        t.feed(StreamingTests.job, from: &next)
+        var (t, _) = Transcript.printing(StreamingTests.job)
         t.firmware("wait")
         #expect(t.machine.counters.assumedAcknowledgements == 4)
     }
@@ -438,11 +418,7 @@ import Testing
         var settings = LinkSettings()
         settings.pauseScript = ["G91", "G1 Z5", "G90"]
         settings.resumeScript = ["G91", "G1 Z-5", "G90"]
-        var t = Transcript(settings: settings)
-        t.connect()
-        var next = 0
-        t.startJob(total: StreamingTests.job.count)
-        t.feed(StreamingTests.job, from: &next)
+        var (t, next) = Transcript.printing(StreamingTests.job, settings: settings)
         _ = t.takeWritten()
         t.apply(t.machine.pause(now: t.now))
         #expect(t.machine.state == .pausing)

@@ -93,6 +93,17 @@ struct Transcript {
         }
     }
 
+    /// Connected, with `job` started and the window filled; returns the index of the next command to feed.
+    static func printing(_ job: [String], settings: LinkSettings = LinkSettings(),
+                         capabilities: [String: Bool] = ["AUTOREPORT_TEMP": false, "EMERGENCY_PARSER": true]) -> (Transcript, Int) {
+        var transcript = Transcript(settings: settings)
+        transcript.connect(capabilities: capabilities)
+        var next = 0
+        transcript.startJob(total: job.count)
+        transcript.feed(job, from: &next)
+        return (transcript, next)
+    }
+
     var finishedOutcome: JobOutcome? {
         for event in events { if case .jobFinished(let outcome, _) = event { return outcome } }
         return nil
