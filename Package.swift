@@ -37,6 +37,10 @@ let package = Package(
             dependencies: ["CUdev", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
+            name: "Endpoint",
+            dependencies: ["PrinterLink", "COpenSSL", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
             name: "Agent",
             dependencies: [
                 "GCode", "PrinterLink", "VirtualPrinter", "Board",
@@ -55,6 +59,7 @@ let package = Package(
         .testTarget(name: "PrinterLinkTests", dependencies: ["PrinterLink", "GCode", "VirtualPrinter"]),
         .testTarget(name: "VirtualPrinterTests", dependencies: ["VirtualPrinter", "GCode"]),
         .testTarget(name: "BoardTests", dependencies: ["Board"]),
+        .testTarget(name: "EndpointTests", dependencies: ["Endpoint"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "PrinterLink", "VirtualPrinter", "GCode"]),
     ],
     swiftLanguageModes: [.v6]
