@@ -1,18 +1,10 @@
+import GCode
 /// How a virtual printer is built: the options a Marlin build fixes at compile time, the wire it sits behind and the
 /// faults it injects. The defaults are a stock Marlin 2.1 build on an Arduino-style board (one that resets when the
 /// port opens), with an unthrottled link and no injected faults.
 public struct VirtualPrinterConfiguration: Sendable, Equatable {
     /// The printable volume in millimetres, reported by M211 and used as the soft-endstop maximum.
-    public struct BuildVolume: Sendable, Equatable {
-        public var x: Double
-        public var y: Double
-        public var z: Double
-        public init(x: Double, y: Double, z: Double) {
-            self.x = x
-            self.y = y
-            self.z = z
-        }
-    }
+    public typealias BuildVolume = SoftEndstops.Axes
 
     /// Probability, per line, that a line is corrupted on its way; each direction has its own.
     public struct ErrorRates: Sendable, Equatable {

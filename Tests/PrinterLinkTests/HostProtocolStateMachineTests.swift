@@ -97,12 +97,8 @@ import Testing
     }
 
     @Test func advancedOkWidensTheWindowToTheFirmwareBuffer() {
-        var t = Transcript()
-        t.connect()
-        var next = 0
         let short = (1...100).map { "G1 X\($0 % 10)" }
-        t.startJob(total: short.count)
-        t.feed(short, from: &next)
+        var (t, next) = Transcript.printing(short)
         for line in 0..<24 {
             // One garbled digit among them must not count.
             t.firmware(line == 5 ? "ok N\(3 + line) P15 B9" : "ok N\(3 + line) P15 B7")
@@ -113,12 +109,8 @@ import Testing
     }
 
     @Test func advancedOkRecoversAcknowledgementsLostOnTheWire() {
-        var t = Transcript()
-        t.connect()
-        var next = 0
         let short = (1...100).map { "G1 X\($0 % 10)" }
-        t.startJob(total: short.count)
-        t.feed(short, from: &next)
+        var (t, next) = Transcript.printing(short)
         #expect(t.takeNumbers() == [3, 4, 5, 6])
         for line in 3..<23 {
             t.firmware("ok N\(line) P15 B3") // learns BUFSIZE 4 from what the firmware says again and again
