@@ -31,48 +31,50 @@ struct PrintOverPseudoTerminalTests {
         return executed.count == expected.count ? nil : "executed \(executed.count) commands, expected \(expected.count)"
     }
 
-    @Test func fiftyThousandLinesWithTwoPercentErrorsBothWaysArriveExactlyOnceInOrder() async throws {
+    /// Prints `count` dense segments to completion on a printer configured by `configure`, and checks that the
+    /// printer executed exactly the file's commands, each once, in order.
+    static func printCompletely(_ count: Int, settings: LinkSettings = LinkSettings(), baudRate: Int = 1_000_000,
+                                throughLink: Bool = false,
+                                configure: (inout VirtualPrinterConfiguration) -> Void) async throws -> (PrintResult, VirtualPrinterStats) {
         let fixtures = try GCodeFixtures()
         defer { fixtures.remove() }
-        let (file, commands) = try fixtures.denseSegments(50_000)
+        let (file, commands) = try fixtures.denseSegments(count)
+        let link = fixtures.directory.appendingPathComponent("usb-Prusa_Research_Original_Prusa_i3_MK3_CZPX-if00").path
         let printer = try Self.printer {
+            configure(&$0)
+            if throughLink { $0.byIdLink = link }
+        }
+        defer { printer.stop() }
+        let session = try PrintSession(file: file, port: throughLink ? link : printer.devicePath, baudRate: baudRate,
+                                       settings: settings)
+        let result = try await session.run()
+        #expect(result.outcome == .completed)
+        #expect(result.progress?.confirmedCommands == commands.count)
+        #expect(Self.firstDifference(Self.jobCommands(in: printer), commands) == nil)
+        return (result, printer.stats)
+    }
+
+    @Test func fiftyThousandLinesWithTwoPercentErrorsBothWaysArriveExactlyOnceInOrder() async throws {
+        // A line and its error reply can both be garbled: only silence reveals that; keep it short here.
+        var settings = LinkSettings()
+        settings.ackTimeout = 0.1
+        let (result, stats) = try await Self.printCompletely(50_000, settings: settings) {
             $0.advancedOK = true
             $0.errorRate = .init(hostToPrinter: 0.02, printerToHost: 0.02)
             $0.seed = 20_261_121
         }
-        defer { printer.stop() }
-        // A line and its error reply can both be garbled: only silence reveals that; keep it short here.
-        var settings = LinkSettings()
-        settings.ackTimeout = 0.1
-        let session = try PrintSession(file: file, port: printer.devicePath, baudRate: 1_000_000, settings: settings)
-        let result = try await session.run()
-
-        #expect(result.outcome == .completed)
-        #expect(result.progress?.confirmedCommands == commands.count)
-        let executed = Self.jobCommands(in: printer)
-        #expect(executed.count == commands.count)
-        #expect(Self.firstDifference(executed, commands) == nil)
-        let stats = printer.stats
         #expect(stats.injectedFaults.hostToPrinter > 500)
         #expect(stats.injectedFaults.printerToHost > 500)
         #expect(result.counters.resendRequests > 0)
     }
 
     @Test func withoutAdvancedOkLostAcknowledgementsCostTimeButNeverALine() async throws {
-        let fixtures = try GCodeFixtures()
-        defer { fixtures.remove() }
-        let (file, commands) = try fixtures.denseSegments(3_000)
-        let printer = try Self.printer {
+        var settings = LinkSettings()
+        settings.ackTimeout = 0.05
+        let (result, _) = try await Self.printCompletely(3_000, settings: settings) {
             $0.errorRate = .init(hostToPrinter: 0.02, printerToHost: 0.02)
             $0.seed = 7
         }
-        defer { printer.stop() }
-        var settings = LinkSettings()
-        settings.ackTimeout = 0.05
-        let session = try PrintSession(file: file, port: printer.devicePath, baudRate: 1_000_000, settings: settings)
-        let result = try await session.run()
-        #expect(result.outcome == .completed)
-        #expect(Self.firstDifference(Self.jobCommands(in: printer), commands) == nil)
         #expect(result.counters.assumedAcknowledgements > 0)
     }
 
@@ -142,37 +144,18 @@ struct PrintOverPseudoTerminalTests {
     }
 
     @Test func aFirmwareThatSendsNoOkAfterResendIsDrivenCorrectly() async throws {
-        let fixtures = try GCodeFixtures()
-        defer { fixtures.remove() }
-        let (file, commands) = try fixtures.denseSegments(5_000)
-        let printer = try Self.printer {
+        var settings = LinkSettings()
+        settings.resendWithoutOk = true
+        let (result, _) = try await Self.printCompletely(5_000, settings: settings) {
             $0.okAfterResend = false
             $0.errorRate = .init(hostToPrinter: 0.02, printerToHost: 0)
             $0.seed = 99
         }
-        defer { printer.stop() }
-        var settings = LinkSettings()
-        settings.resendWithoutOk = true
-        let session = try PrintSession(file: file, port: printer.devicePath, baudRate: 1_000_000, settings: settings)
-        let result = try await session.run()
-        #expect(result.outcome == .completed)
-        #expect(Self.firstDifference(Self.jobCommands(in: printer), commands) == nil)
+        #expect(result.counters.resendRequests > 0)
     }
 
     @Test func aNativeUSBBoardThatDoesNotResetOnOpenAndALinkPathBothWork() async throws {
-        let fixtures = try GCodeFixtures()
-        defer { fixtures.remove() }
-        let (file, commands) = try fixtures.denseSegments(500)
-        let link = fixtures.directory.appendingPathComponent("usb-Prusa_Research_Original_Prusa_i3_MK3_CZPX-if00").path
-        let printer = try Self.printer {
-            $0.resetOnOpen = false
-            $0.byIdLink = link
-        }
-        defer { printer.stop() }
-        let session = try PrintSession(file: file, port: link, baudRate: 250_000)
-        let result = try await session.run()
-        #expect(result.outcome == .completed)
-        #expect(Self.firstDifference(Self.jobCommands(in: printer), commands) == nil)
+        _ = try await Self.printCompletely(500, baudRate: 250_000, throughLink: true) { $0.resetOnOpen = false }
     }
 
     @Test func aLineTooLongForTheFirmwareIsRejectedBeforeThePrinterIsTouched() throws {
