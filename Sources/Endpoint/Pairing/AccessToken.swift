@@ -1,6 +1,6 @@
 /// The bearer secret a Manager plug-in gets at pairing: `3dp_` + 32 random bytes in base64url without padding
 /// (43 characters). The agent keeps only its SHA-256; the prefix lets secret scanners recognise a leaked token.
-public struct AccessToken: Sendable, Hashable, CustomStringConvertible {
+public struct AccessToken: Sendable, Hashable, CustomStringConvertible, CustomReflectable {
     public static let prefix = "3dp_"
     public static let randomByteCount = 32
     public static let encodedLength = prefix.utf8.count + 43
@@ -37,6 +37,9 @@ public struct AccessToken: Sendable, Hashable, CustomStringConvertible {
 
     /// Redacted so a token never reaches a log line by interpolation.
     public var description: String { "AccessToken(\(Self.prefix)…)" }
+
+    /// Keeps `dump` and debugger summaries from printing the value too.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
 }
 
 enum Base64URL {

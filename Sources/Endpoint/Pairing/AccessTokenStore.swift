@@ -23,6 +23,8 @@ public final class AccessTokenStore: @unchecked Sendable {
     // Guarded by stateLock.
     private var records: [TokenRecord]
     private var loadedIdentity: TokenFileIdentity?
+    /// A version on disk that failed to load: it is reported once, and every write refuses to replace it.
+    private var corruptIdentity: TokenFileIdentity?
     private var usageGeneration = 0
     private var persistedUsageGeneration = 0
     private var lastUsageFlush: Date?
@@ -183,7 +185,8 @@ public final class AccessTokenStore: @unchecked Sendable {
             logger.warning("could not check the access token file", metadata: ["error": "\(error)"])
             return
         }
-        guard onDisk != stateLock.withLock({ loadedIdentity }) else { return }
+        let (loaded, corrupt) = stateLock.withLock { (loadedIdentity, corruptIdentity) }
+        guard onDisk != loaded, onDisk == nil || onDisk != corrupt else { return }
         writeLock.lock()
         defer { writeLock.unlock() }
         do {
@@ -210,8 +213,8 @@ public final class AccessTokenStore: @unchecked Sendable {
         do {
             decoded = try TokenFileFormat.decode(data, path: io.path)
         } catch {
-            // Remember this version so a corrupt file is reported once, not on every request.
-            stateLock.withLock { loadedIdentity = identity }
+            // Not taken as loaded, so writes keep failing on it; remembered so requests log it only once.
+            stateLock.withLock { corruptIdentity = identity }
             throw error
         }
         stateLock.withLock {
@@ -224,6 +227,7 @@ public final class AccessTokenStore: @unchecked Sendable {
                 return merged
             }
             loadedIdentity = identity
+            corruptIdentity = nil
         }
     }
 }
