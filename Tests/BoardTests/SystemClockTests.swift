@@ -157,6 +157,16 @@ struct SystemClockStatusTests {
         if sync.maxErrorMicroseconds >= 16_000_000 { #expect(!sync.isSynchronised) }
     }
 
+    /// Invariants the kernel keeps, which a misread struct timex would break: status holds only
+    /// STA_* bits (up to STA_CLK 0x8000), STA_UNSYNC forces the TIME_ERROR return, and the maximum
+    /// error is clamped at NTP_PHASE_LIMIT (16 s) every second.
+    @Test func readsTheKernelsTimexAtTheOffsetsTheLayoutSays() throws {
+        let reading = try KernelClock.read()
+        #expect(reading.status & ~0xFFFF == 0)
+        if reading.status & 0x0040 != 0 { #expect(reading.clockState == 5) }
+        #expect((0...16_000_000).contains(reading.maxErrorMicroseconds))
+    }
+
     @Test func readsTheZoneOfThisMachineLikeTheCLibrary() throws {
         let now = Date()
         let offset = LocalTimeZone.offset(at: now)

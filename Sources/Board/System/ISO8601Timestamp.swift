@@ -44,7 +44,7 @@ public enum ISO8601Timestamp {
             var divisor = 1
             for _ in digits..<9 { divisor *= 10 }
             bytes.append(UInt8(ascii: "."))
-            appendDigits(nanoseconds / divisor, count: digits, to: &bytes)
+            appendDigits(min(999_999_999, max(0, nanoseconds)) / divisor, count: digits, to: &bytes)
         }
         bytes.append(contentsOf: offset.designatorBytes)
         return String(decoding: bytes, as: UTF8.self)
