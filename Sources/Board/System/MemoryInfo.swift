@@ -31,7 +31,7 @@ public struct MemoryInfo: Sendable, Equatable, Codable {
         self.init(totalBytes: total, availableBytes: available, freeBytes: free)
     }
 
-    public static func read(procRoot: String = "/proc") throws -> MemoryInfo {
+    public static func read(procRoot: String = "/proc") throws(SystemFileFormatError) -> MemoryInfo {
         guard let text = SystemFile.text("meminfo", under: procRoot) else {
             throw SystemFileFormatError(file: SystemFile.path("meminfo", under: procRoot), problem: "cannot be read")
         }
