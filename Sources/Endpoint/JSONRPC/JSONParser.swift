@@ -5,7 +5,7 @@
 // "method" members must not mean whatever one parser picks), and it works on the bytes without a Data copy.
 
 /// Why a JSON text could not be parsed, and where.
-public struct JSONParseError: Error, Sendable, Equatable {
+public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Byte offset of the problem in the text.
     public var offset: Int
     public var reason: String

@@ -37,11 +37,11 @@ public struct JSONWriter: Sendable {
             bytes.append(UInt8(ascii: "]"))
         case let .object(members):
             bytes.append(UInt8(ascii: "{"))
-            for (position, key) in members.keys.sorted().enumerated() {
+            for (position, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
                 if position > 0 { bytes.append(UInt8(ascii: ",")) }
-                writeString(key)
+                writeString(member.key)
                 bytes.append(UInt8(ascii: ":"))
-                try write(members[key]!)
+                try write(member.value)
             }
             bytes.append(UInt8(ascii: "}"))
         }
