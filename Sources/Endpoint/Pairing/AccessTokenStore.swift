@@ -187,7 +187,8 @@ public final class AccessTokenStore: @unchecked Sendable {
         }
         let (loaded, corrupt) = stateLock.withLock { (loadedIdentity, corruptIdentity) }
         guard onDisk != loaded, onDisk == nil || onDisk != corrupt else { return }
-        writeLock.lock()
+        // Busy means this process is writing, and every write reloads first: no need to wait for its fsyncs.
+        guard writeLock.try() else { return }
         defer { writeLock.unlock() }
         do {
             try reloadIfChanged()

@@ -1,9 +1,5 @@
 import Foundation
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Which version of `tokens.json` is on disk: every atomic write renames a new inode into place, so another
 /// process's write (`3dp-agent pair --revoke` while the daemon runs) shows up as a changed identity.
