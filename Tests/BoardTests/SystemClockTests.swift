@@ -8,22 +8,22 @@ struct SystemTimestampTests {
     private static let morning: Int64 = 1_795_248_000
 
     @Test(arguments: [
-        (morning, UTCOffset.known(seconds: 3600), "2026-11-21T09:00:00+01:00"),
-        (morning, .known(seconds: 0), "2026-11-21T08:00:00+00:00"),
+        (morning, UTCOffset.known(seconds: 3600), "2026-11-21T09:00:00+0100"),
+        (morning, .known(seconds: 0), "2026-11-21T08:00:00+0000"),
         (morning, .unknown, "2026-11-21T08:00:00-0000"),
-        (morning, .known(seconds: -5 * 3600), "2026-11-21T03:00:00-05:00"),
-        (morning, .known(seconds: 5 * 3600 + 1800), "2026-11-21T13:30:00+05:30"),
-        (morning, .known(seconds: 12 * 3600 + 45 * 60), "2026-11-21T20:45:00+12:45"),
-        (morning, .known(seconds: -(9 * 3600 + 30 * 60)), "2026-11-20T22:30:00-09:30"),
-        (morning + 16 * 3600, .known(seconds: 14 * 3600), "2026-11-22T14:00:00+14:00"),
-        (0, .known(seconds: 0), "1970-01-01T00:00:00+00:00"),
-        (-1, .known(seconds: 0), "1969-12-31T23:59:59+00:00"),
+        (morning, .known(seconds: -5 * 3600), "2026-11-21T03:00:00-0500"),
+        (morning, .known(seconds: 5 * 3600 + 1800), "2026-11-21T13:30:00+0530"),
+        (morning, .known(seconds: 12 * 3600 + 45 * 60), "2026-11-21T20:45:00+1245"),
+        (morning, .known(seconds: -(9 * 3600 + 30 * 60)), "2026-11-20T22:30:00-0930"),
+        (morning + 16 * 3600, .known(seconds: 14 * 3600), "2026-11-22T14:00:00+1400"),
+        (0, .known(seconds: 0), "1970-01-01T00:00:00+0000"),
+        (-1, .known(seconds: 0), "1969-12-31T23:59:59+0000"),
         (951_782_400, .unknown, "2000-02-29T00:00:00-0000"),
-        (4_107_542_399, .known(seconds: 0), "2100-02-28T23:59:59+00:00"),
-        (4_107_542_400, .known(seconds: 0), "2100-03-01T00:00:00+00:00"),
-        (2_147_483_648, .known(seconds: 0), "2038-01-19T03:14:08+00:00"),
-        (-62_135_596_800, .known(seconds: 0), "0001-01-01T00:00:00+00:00"),
-        (253_402_300_799, .known(seconds: 0), "9999-12-31T23:59:59+00:00"),
+        (4_107_542_399, .known(seconds: 0), "2100-02-28T23:59:59+0000"),
+        (4_107_542_400, .known(seconds: 0), "2100-03-01T00:00:00+0000"),
+        (2_147_483_648, .known(seconds: 0), "2038-01-19T03:14:08+0000"),
+        (-62_135_596_800, .known(seconds: 0), "0001-01-01T00:00:00+0000"),
+        (253_402_300_799, .known(seconds: 0), "9999-12-31T23:59:59+0000"),
     ] as [(Int64, UTCOffset, String)])
     func formatsSecondsAndOffset(seconds: Int64, offset: UTCOffset, expected: String) {
         #expect(ISO8601Timestamp.format(secondsSinceEpoch: seconds, offset: offset) == expected)
@@ -37,7 +37,7 @@ struct SystemTimestampTests {
             var fields = tm()
             gmtime_r(&time, &fields)
             let expected = String(
-                format: "%04d-%02d-%02dT%02d:%02d:%02d+00:00", Int(fields.tm_year) + 1900, Int(fields.tm_mon) + 1,
+                format: "%04d-%02d-%02dT%02d:%02d:%02d+0000", Int(fields.tm_year) + 1900, Int(fields.tm_mon) + 1,
                 Int(fields.tm_mday), Int(fields.tm_hour), Int(fields.tm_min), Int(fields.tm_sec))
             let formatted = ISO8601Timestamp.format(secondsSinceEpoch: seconds, offset: .known(seconds: 0))
             if formatted != expected {
@@ -49,11 +49,11 @@ struct SystemTimestampTests {
     }
 
     @Test(arguments: [
-        (0, "2026-11-21T09:00:00+01:00"),
-        (3, "2026-11-21T09:00:00.987+01:00"),
-        (6, "2026-11-21T09:00:00.987654+01:00"),
-        (9, "2026-11-21T09:00:00.987654321+01:00"),
-        (12, "2026-11-21T09:00:00.987654321+01:00"),
+        (0, "2026-11-21T09:00:00+0100"),
+        (3, "2026-11-21T09:00:00.987+0100"),
+        (6, "2026-11-21T09:00:00.987654+0100"),
+        (9, "2026-11-21T09:00:00.987654321+0100"),
+        (12, "2026-11-21T09:00:00.987654321+0100"),
     ] as [(Int, String)])
     func truncatesFractionsToTheDigitsAsked(digits: Int, expected: String) {
         let formatted = ISO8601Timestamp.format(
@@ -69,16 +69,16 @@ struct SystemTimestampTests {
 
     @Test func formatsAFoundationDate() {
         let date = Date(timeIntervalSince1970: TimeInterval(Self.morning) + 0.5)
-        #expect(ISO8601Timestamp.format(date, offset: .known(seconds: 3600)) == "2026-11-21T09:00:00+01:00")
-        #expect(ISO8601Timestamp.format(date, offset: .known(seconds: 3600), fractionalDigits: 1) == "2026-11-21T09:00:00.5+01:00")
+        #expect(ISO8601Timestamp.format(date, offset: .known(seconds: 3600)) == "2026-11-21T09:00:00+0100")
+        #expect(ISO8601Timestamp.format(date, offset: .known(seconds: 3600), fractionalDigits: 1) == "2026-11-21T09:00:00.5+0100")
     }
 
     @Test func truncatesSecondsOfLocalMeanTimeOffsetsSoTheClockAgreesWithTheDesignator() {
         // Amsterdam's mean time until 1937 was +00:19:32.
         let offset = UTCOffset.known(seconds: 19 * 60 + 32)
-        #expect(offset.designator == "+00:19")
-        #expect(ISO8601Timestamp.format(secondsSinceEpoch: 0, offset: offset) == "1970-01-01T00:19:00+00:19")
-        #expect(UTCOffset.known(seconds: -(19 * 60 + 32)).designator == "-00:19")
+        #expect(offset.designator == "+0019")
+        #expect(ISO8601Timestamp.format(secondsSinceEpoch: 0, offset: offset) == "1970-01-01T00:19:00+0019")
+        #expect(UTCOffset.known(seconds: -(19 * 60 + 32)).designator == "-0019")
     }
 }
 

@@ -1,7 +1,7 @@
 /// The local time's offset from UTC, or the admission that the board does not know it.
 ///
-/// HD-HLF-06 writes a known offset as ±hh:mm and an unknown one as `-0000`: "UTC time is known
-/// but the actual civil time zone offset is not". Offsets are whole minutes; the few historical
+/// HD-HLF-06 writes a timestamp as `yyyy-mm-ddThh:mm:ss+hhmm`: a known offset as ±hhmm and an unknown
+/// one as `-0000` ("UTC time is known but the actual civil time zone offset is not"). Offsets are whole minutes; the few historical
 /// zones with seconds in their offset (local mean time before 1900) are truncated toward zero, so
 /// the wall-clock part of a timestamp always agrees with the designator printed after it.
 public enum UTCOffset: Sendable, Equatable, Hashable {
@@ -17,7 +17,7 @@ public enum UTCOffset: Sendable, Equatable, Hashable {
         }
     }
 
-    /// `+01:00`, `-05:30`, `+00:00`, or `-0000` when the zone is unknown.
+    /// `+0100`, `-0530`, `+0000`, or `-0000` when the zone is unknown (HD-HLF-06's ±hhmm).
     public var designator: String {
         String(decoding: designatorBytes, as: UTF8.self)
     }
@@ -28,7 +28,6 @@ public enum UTCOffset: Sendable, Equatable, Hashable {
         let magnitude = abs(minutes)
         var bytes: [UInt8] = [minutes < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")]
         ISO8601Timestamp.appendTwoDigits(magnitude / 60, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
         ISO8601Timestamp.appendTwoDigits(magnitude % 60, to: &bytes)
         return bytes
     }
