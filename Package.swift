@@ -38,7 +38,7 @@ let package = Package(
         ),
         .target(
             name: "Endpoint",
-            dependencies: ["PrinterLink", "COpenSSL", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["PrinterLink", "GCode", "COpenSSL", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "Agent",
@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "PrinterLinkTests", dependencies: ["PrinterLink", "GCode", "VirtualPrinter"]),
         .testTarget(name: "VirtualPrinterTests", dependencies: ["VirtualPrinter", "GCode"]),
         .testTarget(name: "BoardTests", dependencies: ["Board"]),
-        .testTarget(name: "EndpointTests", dependencies: ["Endpoint"]),
+        .testTarget(name: "EndpointTests", dependencies: ["Endpoint", "PrinterLink", "GCode"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "PrinterLink", "VirtualPrinter", "GCode"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import Foundation
 import GCode
 
 /// A copy of the link's state for other threads: what a status request or a progress bar reads.
@@ -5,6 +6,9 @@ public struct LinkSnapshot: Sendable, Equatable {
     public var state: PrinterState
     public var progress: JobProgress?
     public var temperature: TemperatureReport?
+    /// When the latest temperature report arrived (the firmware's reports carry no time of their own, so the
+    /// time of reception is the measurement's time stamp, HD-HLF-06).
+    public var temperatureReceivedAt: Date?
     public var identity: FirmwareIdentity
     public var counters: LinkCounters
     public var window: Int

@@ -169,9 +169,12 @@ public final class PrinterConnection: Sendable {
         shared.withLock { shared in
             shared.snapshot.state = machine.state
             shared.snapshot.progress = machine.jobProgress
+            if shared.snapshot.counters.temperatureReports != machine.counters.temperatureReports {
+                shared.snapshot.temperatureReceivedAt = Date()
+            }
             shared.snapshot.temperature = machine.lastTemperature
-            shared.snapshot.identity = machine.identity
             shared.snapshot.counters = machine.counters
+            shared.snapshot.identity = machine.identity
             shared.snapshot.window = machine.currentWindow
         }
     }

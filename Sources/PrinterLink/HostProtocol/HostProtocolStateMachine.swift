@@ -640,6 +640,7 @@ public struct HostProtocolStateMachine {
 
     private mutating func noteTemperature(_ report: TemperatureReport, actions: inout [Action]) {
         lastTemperature = report
+        counters.temperatureReports += 1
         actions.append(.report(.temperature(report)))
     }
 

@@ -78,6 +78,8 @@ public struct LinkCounters: Sendable, Equatable {
     public var ignoredDuplicateResends = 0
     public var assumedAcknowledgements = 0
     public var unexpectedOks = 0
+    /// Temperature reports received (autoreport, M105 answers, heating progress).
+    public var temperatureReports = 0
     public init() {}
 }
 
