@@ -87,3 +87,48 @@ import Testing
         #expect(responses[2]["error"]?["code"] == .integer(-32600)) // no dwapiversion
     }
 }
+
+@Suite struct SessionAuthenticationTests {
+    static let dispatcher: RPCDispatcher = {
+        var methods = MethodTable()
+        methods.register("printer.info") { _, _ in .object(["productName": .string("Virtual i3")]) }
+        return RPCDispatcher(methods: methods) { token in token == "3dp_good" ? .paired(clientID: "0a1b2c3d") : .rejected }
+    }()
+
+    static func request(_ method: String, params: String = "{}") -> [UInt8] {
+        Array(#"{"jsonrpc":"2.0","dwapiversion":"1.0","id":"7","method":"\#(method)","params":\#(params)}"#.utf8)
+    }
+
+    @Test func aWebSocketSessionIsAnonymousUntilItAuthenticates() async throws {
+        var session = RPCCaller.anonymous
+        let before = try JSONValue.parse(await Self.dispatcher.respond(to: Self.request("printer.info"), session: &session))
+        #expect(before["error"]?["code"] == .integer(0xF000_0001))
+        let login = try JSONValue.parse(await Self.dispatcher.respond(
+            to: Self.request("session.authenticate", params: #"{"accessToken":"3dp_good"}"#), session: &session))
+        #expect(login["result"]?["clientId"] == .string("0a1b2c3d"))
+        #expect(session == RPCCaller(credential: .paired(clientID: "0a1b2c3d")))
+        let after = try JSONValue.parse(await Self.dispatcher.respond(to: Self.request("printer.info"), session: &session))
+        #expect(after["result"]?["productName"] == .string("Virtual i3"))
+    }
+
+    @Test func aBadTokenFailsAuthenticationAndDropsAnEarlierOne() async throws {
+        var session = RPCCaller(credential: .paired(clientID: "0a1b2c3d"))
+        let login = try JSONValue.parse(await Self.dispatcher.respond(
+            to: Self.request("session.authenticate", params: #"{"accessToken":"3dp_stolen"}"#), session: &session))
+        #expect(login["error"]?["code"] == .integer(0xF000_0002))
+        #expect(session == RPCCaller(credential: .rejected))
+        let missing = try JSONValue.parse(await Self.dispatcher.respond(to: Self.request("session.authenticate"), session: &session))
+        #expect(missing["error"]?["code"] == .integer(-32602))
+    }
+
+    @Test(arguments: [
+        (nil as String?, RPCCaller.anonymous),
+        ("Bearer 3dp_good", RPCCaller(credential: .paired(clientID: "0a1b2c3d"))),
+        ("bearer 3dp_good", RPCCaller(credential: .paired(clientID: "0a1b2c3d"))),
+        ("Bearer 3dp_bad", RPCCaller(credential: .rejected)),
+        ("Basic dXNlcjpwYXNz", RPCCaller(credential: .rejected)),
+    ])
+    func anHTTPCallerIsWhoTheBearerTokenSays(header: String?, expected: RPCCaller) {
+        #expect(Self.dispatcher.caller(authorization: header) == expected)
+    }
+}

@@ -2,34 +2,76 @@
 /// encoding, for single requests and batches alike. HTTP and WebSocket hand it bytes and write back what it
 /// returns, so every error path is the same on both.
 public struct RPCDispatcher: Sendable {
+    /// Checks a presented access token (the token store's `verify`).
+    public typealias Authenticator = @Sendable (String) -> RPCCaller.Credential
+
     public let methods: MethodTable
     public let limits: JSONRPCLimits
+    private let authenticate: Authenticator
 
-    public init(methods: MethodTable, limits: JSONRPCLimits = .default) {
+    public init(methods: MethodTable, limits: JSONRPCLimits = .default, authenticate: @escaping Authenticator = { _ in .rejected }) {
         self.methods = methods
         self.limits = limits
+        self.authenticate = authenticate
+    }
+
+    /// The caller of an HTTP request: its `Authorization: Bearer <token>` header, if any.
+    public func caller(authorization: String?) -> RPCCaller {
+        guard let authorization else { return .anonymous }
+        let parts = authorization.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return RPCCaller(credential: .rejected) }
+        return RPCCaller(credential: authenticate(String(parts[1])))
     }
 
     /// The encoded answer to `message`: a response, or for a batch an array of responses in request order.
     public func respond(to message: some Collection<UInt8>, caller: RPCCaller) async -> [UInt8] {
+        var session = caller
+        return await respond(to: message, session: &session)
+    }
+
+    /// The same for a session that lasts (a WebSocket): `session.authenticate` changes who the caller is for
+    /// the messages that follow (7.2.3 steps 9–10).
+    public func respond(to message: some Collection<UInt8>, session: inout RPCCaller) async -> [UInt8] {
         switch JSONRPCIncoming.decode(message, limits: limits) {
         case .invalid(let refusal):
             return refusal.response.encodedOrInternalError()
         case .single(let decoded):
-            return await answer(decoded, caller: caller).encodedOrInternalError()
+            return await answer(decoded, session: &session).encodedOrInternalError()
         case .batch(let elements):
             var responses: [JSONRPCResponse] = []
             responses.reserveCapacity(elements.count)
-            for element in elements { responses.append(await answer(element, caller: caller)) }
+            for element in elements { responses.append(await answer(element, session: &session)) }
             return JSONRPCResponse.encodeBatchOrInternalErrors(responses)
         }
     }
 
-    func answer(_ decoded: Result<JSONRPCRequest, JSONRPCErrorResponse>, caller: RPCCaller) async -> JSONRPCResponse {
+    func answer(_ decoded: Result<JSONRPCRequest, JSONRPCErrorResponse>, session: inout RPCCaller) async -> JSONRPCResponse {
         switch decoded {
-        case .failure(let refusal): return refusal.response
-        case .success(let request): return await call(request, caller: caller)
+        case .failure(let refusal):
+            return refusal.response
+        case .success(let request) where request.method == Self.authenticateMethod:
+            return authenticateSession(request, session: &session)
+        case .success(let request):
+            return await call(request, caller: session)
         }
+    }
+
+    public static let authenticateMethod = "session.authenticate"
+
+    private func authenticateSession(_ request: JSONRPCRequest, session: inout RPCCaller) -> JSONRPCResponse {
+        let token: String
+        do {
+            token = try request.string("accessToken")
+        } catch {
+            return .error(id: request.id, error)
+        }
+        let credential = authenticate(token)
+        guard case .paired(let clientID) = credential else {
+            session = RPCCaller(credential: .rejected)
+            return .error(id: request.id, .authenticationFailed(.string("the access token is unknown or revoked; pair again")))
+        }
+        session = RPCCaller(credential: credential)
+        return .result(id: request.id, .object(["clientId": .string(clientID)]))
     }
 
     /// Calls the method when the caller may; the reasons it may not are told apart so that a plug-in knows
