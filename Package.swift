@@ -11,6 +11,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         .systemLibrary(
@@ -38,7 +40,9 @@ let package = Package(
         ),
         .target(
             name: "Endpoint",
-            dependencies: ["PrinterLink", "GCode", "COpenSSL", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["PrinterLink", "GCode", "COpenSSL", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")]
         ),
         .target(
             name: "Agent",
@@ -59,7 +63,10 @@ let package = Package(
         .testTarget(name: "PrinterLinkTests", dependencies: ["PrinterLink", "GCode", "VirtualPrinter"]),
         .testTarget(name: "VirtualPrinterTests", dependencies: ["VirtualPrinter", "GCode"]),
         .testTarget(name: "BoardTests", dependencies: ["Board"]),
-        .testTarget(name: "EndpointTests", dependencies: ["Endpoint", "PrinterLink", "GCode"]),
+        .testTarget(name: "EndpointTests", dependencies: ["Endpoint", "PrinterLink", "GCode",
+                                                          .product(name: "Hummingbird", package: "hummingbird"),
+                                                          .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                                          .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket")]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "PrinterLink", "VirtualPrinter", "GCode"]),
     ],
     swiftLanguageModes: [.v6]
