@@ -139,7 +139,7 @@ public final class PrinterConnection: Sendable {
             if closing { break }
             loop.feedJob(connection: self)
             loop.reportProgressIfDue(connection: self)
-            if !loop.flush(connection: self) { /* link lost while writing; reported */ }
+            loop.flush(connection: self)
             publish(loop)
             if loop.isFinished { break }
             loop.wait(wakeup: wakeup, connection: self)
@@ -259,8 +259,8 @@ private struct LinkLoop {
         connection.report(.jobProgress(progress))
     }
 
-    /// Writes what it can without blocking; false when the port is gone.
-    mutating func flush(connection: PrinterConnection) -> Bool {
+    /// Writes what it can without blocking; a port that is gone is reported as a lost link.
+    mutating func flush(connection: PrinterConnection) {
         if logger.logLevel <= .trace, outputStart < output.count {
             for line in output[outputStart...].split(separator: UInt8(ascii: "\n")) {
                 logger.trace("send: \(String(decoding: line, as: UTF8.self))")
@@ -278,13 +278,12 @@ private struct LinkLoop {
             let failure = LinkFailure.classify(errno: errno)
             if failure == .transient { break }
             lost("write failed: \(String(cString: strerror(errno)))", connection: connection)
-            return false
+            return
         }
         if outputStart == output.count {
             output.removeAll(keepingCapacity: true)
             outputStart = 0
         }
-        return true
     }
 
     /// Blocks in poll until bytes arrive, a request wakes it, or the machine's next deadline.

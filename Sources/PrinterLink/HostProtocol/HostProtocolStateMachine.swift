@@ -741,14 +741,7 @@ public struct HostProtocolStateMachine {
 
     /// Sends what the window allows: lines to send again first, then the held job line, then queued lines.
     private mutating func fill(now: UInt64, actions: inout [Action]) {
-        guard case .ready = connection else {
-            if case .identifying = connection { fillQueued(now: now, actions: &actions) }
-            return
-        }
-        fillQueued(now: now, actions: &actions)
-    }
-
-    private mutating func fillQueued(now: UInt64, actions: inout [Action]) {
+        guard isStreaming else { return }
         var output: [UInt8] = []
         while true {
             if let cursor = resendCursor {
