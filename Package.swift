@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -39,23 +41,37 @@ let package = Package(
             dependencies: ["CUdev", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
+            name: "Jobs",
+            dependencies: ["PrinterLink", "GCode", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
             name: "Endpoint",
-            dependencies: ["PrinterLink", "GCode", "COpenSSL", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["Jobs", "PrinterLink", "GCode", "Board", "COpenSSL", .product(name: "Logging", package: "swift-log"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")]
         ),
         .target(
+            name: "ManagerClient",
+            dependencies: ["Endpoint",
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                           .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
             name: "Agent",
             dependencies: [
-                "GCode", "PrinterLink", "VirtualPrinter", "Board",
+                "GCode", "PrinterLink", "VirtualPrinter", "Board", "Jobs", "Endpoint",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .executableTarget(
             name: "AgentCommand",
             dependencies: [
-                "Agent", "GCode", "PrinterLink", "VirtualPrinter", "Board",
+                "Agent", "GCode", "PrinterLink", "VirtualPrinter", "Board", "Jobs", "Endpoint", "ManagerClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -63,11 +79,15 @@ let package = Package(
         .testTarget(name: "PrinterLinkTests", dependencies: ["PrinterLink", "GCode", "VirtualPrinter"]),
         .testTarget(name: "VirtualPrinterTests", dependencies: ["VirtualPrinter", "GCode"]),
         .testTarget(name: "BoardTests", dependencies: ["Board"]),
-        .testTarget(name: "EndpointTests", dependencies: ["Endpoint", "PrinterLink", "GCode",
+        .testTarget(name: "EndpointTests", dependencies: ["Endpoint", "Jobs", "PrinterLink", "GCode", "Board",
                                                           .product(name: "Hummingbird", package: "hummingbird"),
                                                           .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                           .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket")]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "PrinterLink", "VirtualPrinter", "GCode"]),
+        .testTarget(name: "ManagerClientTests", dependencies: ["ManagerClient", "Endpoint", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")]),
+        .testTarget(name: "JobsTests", dependencies: ["Jobs", "PrinterLink", "GCode", "VirtualPrinter"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "PrinterLink", "VirtualPrinter", "GCode", "Jobs", "Endpoint",
+                                                       "ManagerClient", "Board",
+                                                       .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Endpoint
 import GCode
+import Jobs
 import PrinterLink
 import Testing
 

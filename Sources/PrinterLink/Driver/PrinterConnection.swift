@@ -263,7 +263,7 @@ private struct LinkLoop {
     mutating func flush(connection: PrinterConnection) {
         if logger.logLevel <= .trace, outputStart < output.count {
             for line in output[outputStart...].split(separator: UInt8(ascii: "\n")) {
-                logger.trace("send: \(String(decoding: line, as: UTF8.self))")
+                logger.trace("send: \(Self.redactingDisplayText(String(decoding: line, as: UTF8.self)))")
             }
             logger.trace("window: \(machine.linesInFlight) lines in flight of \(machine.currentWindow) \(machine.inFlightDescription)")
         }
@@ -284,6 +284,12 @@ private struct LinkLoop {
             output.removeAll(keepingCapacity: true)
             outputStart = 0
         }
+    }
+
+    /// M117 text is for the person at the printer and may be a pairing code: the log keeps only that it was sent.
+    static func redactingDisplayText(_ line: String) -> String {
+        guard let range = line.range(of: "M117 ") else { return line }
+        return String(line[..<range.upperBound]) + "(display text not logged)"
     }
 
     /// Blocks in poll until bytes arrive, a request wakes it, or the machine's next deadline.

@@ -1,0 +1,40 @@
+import Foundation
+
+/// One print: what is printed, on which printer, and how far it got (3D-HSF-06.1's queue entry).
+public struct PrintJob: Sendable, Equatable, Identifiable {
+    public var id: String
+    public var serviceId: String
+    public var name: String
+    /// Where the content came from (the content server's URI, or a `file://` URI for a local file).
+    public var contentURI: String
+    /// The G-code the printer is fed from, once there is one.
+    public var spoolPath: String?
+    public var state: PrintJobState
+    /// A sentence for people: why it failed, what it waits for.
+    public var message: String
+    public var totalLines: Int
+    public var confirmedLines: Int
+    /// The file line of the last command the printer confirmed: where a person would restart an interrupted job.
+    public var lastConfirmedFileLine: Int
+    /// 0…1 by bytes of the file.
+    public var progress: Double
+    public var createdAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+
+    public init(id: String, serviceId: String, name: String, contentURI: String, spoolPath: String? = nil,
+                state: PrintJobState = .queued, message: String = "", totalLines: Int = 0, createdAt: Date) {
+        self.id = id
+        self.serviceId = serviceId
+        self.name = name
+        self.contentURI = contentURI
+        self.spoolPath = spoolPath
+        self.state = state
+        self.message = message
+        self.totalLines = totalLines
+        self.confirmedLines = 0
+        self.lastConfirmedFileLine = 0
+        self.progress = 0
+        self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import PrinterLink
+
+/// One printer's jobs, in the order they print (FIFO), and the finished ones. Pure: the printer's service feeds
+/// it what the link reports and performs what it answers.
+///
+/// After a job fails or is interrupted the queue is held: the next job does not start on a printer in an unknown
+/// state (a half-printed part on the bed, a heater fault) until a person releases it.
+public struct PrinterQueue: Sendable {
+    public let serviceId: String
+    public private(set) var active: [PrintJob] = []
+    /// Finished jobs, newest last; at most `historyLimit` of them.
+    public private(set) var finished: [PrintJob] = []
+    /// Why the queue does not start the next job by itself, when it does not.
+    public private(set) var holdReason: String?
+    public let historyLimit: Int
+
+    public init(serviceId: String, historyLimit: Int = 100) {
+        self.serviceId = serviceId
+        self.historyLimit = historyLimit
+    }
+
+    public enum QueueError: Error, Equatable, CustomStringConvertible {
+        case jobNotFound(String)
+        case notPossible(String)
+
+        public var description: String {
+            switch self {
+            case .jobNotFound(let id): return "no job \(id) in the queue"
+            case .notPossible(let reason): return reason
+            }
+        }
+    }
+
+    /// The job on the printer: printing, or paused in the middle.
+    public var current: PrintJob? { active.first { $0.state.isOnPrinter } }
+
+    public func job(_ id: String) -> PrintJob? {
+        active.first { $0.id == id } ?? finished.last { $0.id == id }
+    }
+
+    /// 1-based position among the jobs still to finish; 0 for finished jobs.
+    public func order(of id: String) -> Int {
+        (active.firstIndex { $0.id == id }).map { $0 + 1 } ?? 0
+    }
+
+    public mutating func add(_ job: PrintJob) {
+        precondition(job.serviceId == serviceId, "a job belongs to its printer's queue")
+        active.append(job)
+    }
+
+    /// The job to start now, when the printer is free and the queue is not held.
+    public func nextToStart() -> PrintJob? {
+        guard holdReason == nil, current == nil else { return nil }
+        return active.first { $0.state == .ready }
+    }
+
+    public mutating func markPrinting(_ id: String, totalLines: Int, now: Date) throws(QueueError) -> PrintJob {
+        try update(id) { job in
+            job.state = .printing
+            job.totalLines = totalLines
+            job.startedAt = job.startedAt ?? now
+            job.message = ""
+        }
+    }
+
+    public mutating func recordProgress(_ progress: JobProgress) -> PrintJob? {
+        guard let index = active.firstIndex(where: { $0.state.isOnPrinter }) else { return nil }
+        active[index].confirmedLines = progress.confirmedCommands
+        active[index].lastConfirmedFileLine = progress.lastConfirmedFileLine
+        active[index].progress = progress.fraction
+        return active[index]
+    }
+
+    /// The printer paused or resumed the job on the printer (a person, a filament runout, `//action:pause`).
+    public mutating func markOnPrinter(paused: Bool, message: String = "") -> PrintJob? {
+        guard let index = active.firstIndex(where: { $0.state.isOnPrinter }) else { return nil }
+        let state: PrintJobState = paused ? .paused : .printing
+        guard active[index].state != state else { return nil }
+        active[index].state = state
+        active[index].message = message
+        return active[index]
+    }
+
+    /// The job on the printer ended; it moves to the history. Failures and interruptions hold the queue.
+    public mutating func finishCurrent(_ outcome: JobOutcome, progress: JobProgress?, now: Date) -> PrintJob? {
+        guard let index = active.firstIndex(where: { $0.state.isOnPrinter }) else { return nil }
+        var job = active.remove(at: index)
+        if let progress {
+            job.confirmedLines = progress.confirmedCommands
+            job.lastConfirmedFileLine = progress.lastConfirmedFileLine
+            job.progress = progress.fraction
+        }
+        job.finishedAt = now
+        switch outcome {
+        case .completed:
+            job.state = .completed
+            job.progress = 1
+            job.message = ""
+        case .cancelled:
+            job.state = .cancelled
+            job.message = "cancelled at file line \(job.lastConfirmedFileLine)"
+        case .failed(let reason):
+            job.state = .failed
+            job.message = reason
+            holdReason = "job \(job.id) failed: \(reason)"
+        case .interrupted(let reason):
+            job.state = .interrupted
+            job.message = "\(reason); the last line the printer confirmed is file line \(job.lastConfirmedFileLine)"
+            holdReason = "job \(job.id) was interrupted: \(reason)"
+        }
+        archive(job)
+        return job
+    }
+
+    /// A job that has not reached the printer is cancelled here; the one on the printer is the link's to stop.
+    public mutating func cancelWaiting(_ id: String, now: Date) throws(QueueError) -> PrintJob {
+        guard let index = active.firstIndex(where: { $0.id == id }) else { throw .jobNotFound(id) }
+        guard !active[index].state.isOnPrinter else {
+            throw .notPossible("job \(id) is on the printer; stopping it is the printer's to do")
+        }
+        var job = active.remove(at: index)
+        job.state = .cancelled
+        job.finishedAt = now
+        job.message = "cancelled before it printed"
+        archive(job)
+        return job
+    }
+
+    /// Fails a job that never reached the printer (its file cannot be read, its G-code is invalid).
+    public mutating func failWaiting(_ id: String, reason: String, now: Date) throws(QueueError) -> PrintJob {
+        guard let index = active.firstIndex(where: { $0.id == id && !$0.state.isOnPrinter }) else { throw .jobNotFound(id) }
+        var job = active.remove(at: index)
+        job.state = .failed
+        job.finishedAt = now
+        job.message = reason
+        archive(job)
+        return job
+    }
+
+    /// A person says the printer is fit to print again.
+    public mutating func release() -> Bool {
+        guard holdReason != nil else { return false }
+        holdReason = nil
+        return true
+    }
+
+    private mutating func update(_ id: String, _ change: (inout PrintJob) -> Void) throws(QueueError) -> PrintJob {
+        guard let index = active.firstIndex(where: { $0.id == id }) else { throw .jobNotFound(id) }
+        change(&active[index])
+        return active[index]
+    }
+
+    private mutating func archive(_ job: PrintJob) {
+        finished.append(job)
+        if finished.count > historyLimit { finished.removeFirst(finished.count - historyLimit) }
+    }
+}
