@@ -1,0 +1,93 @@
+import Logging
+
+/// Everything the agent reads from its configuration file, with the defaults filled in and the values checked.
+public struct AgentConfiguration: Sendable, Equatable {
+    /// [agent] name: how the agent introduces itself in service.discover.
+    public var name: String
+    /// [agent] state_directory: pairings, the print queue and the spool live here.
+    public var stateDirectory: String
+    /// [agent] log_level.
+    public var logLevel: Logger.Level
+    /// [endpoint] listen: where the 3DP-1 endpoint accepts connections.
+    public var listen: ListenAddress
+    /// [events]
+    public var events: EventSettings
+    /// [printers] and the [[printer]] entries.
+    public var printers: PrinterSettings
+
+    public init(
+        name: String,
+        stateDirectory: String,
+        logLevel: Logger.Level,
+        listen: ListenAddress,
+        events: EventSettings,
+        printers: PrinterSettings
+    ) {
+        self.name = name
+        self.stateDirectory = stateDirectory
+        self.logLevel = logLevel
+        self.listen = listen
+        self.events = events
+        self.printers = printers
+    }
+
+    /// The configuration of an agent started without a file.
+    public static func defaults(stateDirectory: String, hostname: String) -> AgentConfiguration {
+        AgentConfiguration(
+            name: defaultName(hostname: hostname),
+            stateDirectory: stateDirectory,
+            logLevel: .info,
+            listen: .default,
+            events: EventSettings(),
+            printers: PrinterSettings())
+    }
+
+    static func defaultName(hostname: String) -> String {
+        "3dp-agent on \(hostname)"
+    }
+}
+
+/// [events]: how callbacks reach Manager plug-ins.
+public struct EventSettings: Sendable, Equatable {
+    /// status_interval: how often printer.status callbacks go out while printing.
+    public var statusInterval: Duration
+    /// client_queue: callbacks held for one client before it is disconnected as too slow.
+    public var clientQueue: Int
+    /// poll_subscription_ttl: a long-polling subscription not polled for this long is dropped.
+    public var pollSubscriptionTTL: Duration
+
+    public init(
+        statusInterval: Duration = .seconds(1), clientQueue: Int = 256, pollSubscriptionTTL: Duration = .seconds(120)
+    ) {
+        self.statusInterval = statusInterval
+        self.clientQueue = clientQueue
+        self.pollSubscriptionTTL = pollSubscriptionTTL
+    }
+}
+
+/// [printers] and [[printer]]: which printers the agent serves and how it talks to them.
+public struct PrinterSettings: Sendable, Equatable {
+    /// autodetect: serve every likely USB printer when no [[printer]] is listed.
+    public var autodetect: Bool
+    /// baud: the rate for printers that do not set their own.
+    public var baud: Int
+    /// reconnect_interval: the wait before opening a port again after the link was lost or failed to open.
+    public var reconnectInterval: Duration
+    /// The [[printer]] entries, in file order, with the defaults of [printers] applied.
+    public var entries: [PrinterEntry]
+
+    public init(
+        autodetect: Bool = true, baud: Int = 115_200, reconnectInterval: Duration = .seconds(2),
+        entries: [PrinterEntry] = []
+    ) {
+        self.autodetect = autodetect
+        self.baud = baud
+        self.reconnectInterval = reconnectInterval
+        self.entries = entries
+    }
+
+    /// Listed printers replace autodetection: with an entry in the file, only the listed ports are opened.
+    public var servesAutodetectedPrinters: Bool {
+        autodetect && entries.isEmpty
+    }
+}

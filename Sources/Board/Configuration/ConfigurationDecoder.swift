@@ -1,0 +1,164 @@
+import Logging
+
+/// Turns a parsed configuration file into an `AgentConfiguration`: every key known, typed and in range,
+/// every default filled in.
+enum ConfigurationDecoder {
+    static let sectionKeys: [String: [String]] = [
+        "agent": ["name", "state_directory", "log_level"],
+        "endpoint": ["listen"],
+        "events": ["status_interval", "client_queue", "poll_subscription_ttl"],
+        "printers": ["autodetect", "baud", "reconnect_interval"],
+    ]
+
+    static let printerKeys = [
+        "id", "port", "baud", "name", "max_lines_in_flight", "ack_timeout", "build_volume",
+    ] + infoKeys.map(\.key)
+
+    private static let infoKeys: [(key: String, field: WritableKeyPath<PrinterInfoFields, String?> & Sendable)] = [
+        ("product_name", \.productName),
+        ("manufacturer", \.manufacturer),
+        ("model_number", \.modelNumber),
+        ("firmware_revision", \.firmwareRevision),
+        ("serial_number", \.serialNumber),
+        ("software_revision", \.softwareRevision),
+        ("hardware_revision", \.hardwareRevision),
+        ("part_number", \.partNumber),
+        ("protocol_revision", \.protocolRevision),
+    ]
+
+    /// Baud rates from the slowest any printer firmware offers to the fastest USB-serial bridges take.
+    static let baudRange = 1200...4_000_000
+
+    static func decode(_ root: TOMLTable, source: String, defaultStateDirectory: String, hostname: String)
+        throws(ConfigurationError) -> AgentConfiguration
+    {
+        var configuration = AgentConfiguration.defaults(stateDirectory: defaultStateDirectory, hostname: hostname)
+        var sections: [String: TOMLTable] = [:]
+        var printerTables: [TOMLTable] = []
+        for entry in root.entries {
+            switch (entry.key, entry.value) {
+            case ("printer", .tableArray(let tables)):
+                printerTables = tables
+            case ("printer", .table):
+                throw ConfigurationError(
+                    source: source, line: entry.keyPosition.line,
+                    message: "write [[printer]] (one such section per printer), not [printer]")
+            case (let name, .table(let table)) where sectionKeys[name] != nil:
+                sections[name] = table
+            case (let name, .tableArray) where sectionKeys[name] != nil:
+                throw ConfigurationError(
+                    source: source, line: entry.keyPosition.line,
+                    message: "[\(name)] is a single section; write [\(name)], not [[\(name)]]")
+            case (let name, .table), (let name, .tableArray):
+                var message = "unknown section '\(name)'"
+                if let suggestion = KeySuggestion.closest(to: name, among: Array(sectionKeys.keys) + ["printer"]) {
+                    message += "; did you mean [\(suggestion == "printer" ? "[printer]" : suggestion)]?"
+                }
+                throw ConfigurationError(source: source, line: entry.keyPosition.line, message: message)
+            case (let key, _):
+                var message = "'\(key)' is outside any section"
+                if let home = sectionKeys.first(where: { $0.value.contains(key) })?.key {
+                    message += "; it belongs under [\(home)]"
+                } else if printerKeys.contains(key) {
+                    message += "; it belongs under [[printer]]"
+                }
+                throw ConfigurationError(
+                    source: source, line: entry.keyPosition.line, column: entry.keyPosition.column, message: message)
+            }
+        }
+        let empty = TOMLTable(position: TOMLPosition(line: 1, column: 1))
+        func reader(_ name: String) throws(ConfigurationError) -> SectionReader {
+            try SectionReader(
+                table: sections[name] ?? empty, context: "[\(name)]", source: source, knownKeys: sectionKeys[name]!)
+        }
+
+        let agent = try reader("agent")
+        configuration.name = try agent.text("name") ?? configuration.name
+        configuration.stateDirectory =
+            try agent.absolutePath("state_directory", example: "/var/lib/3dp-agent") ?? configuration.stateDirectory
+        if let level = try agent.string("log_level") {
+            guard let parsed = Logger.Level(rawValue: level) else {
+                let names = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+                throw agent.problem(agent.table["log_level"]!, "'log_level' in [agent] must be one of \(names), not '\(level)'")
+            }
+            configuration.logLevel = parsed
+        }
+
+        let endpoint = try reader("endpoint")
+        if let listen = try endpoint.string("listen") {
+            do {
+                configuration.listen = try ListenAddress.parse(listen)
+            } catch {
+                throw endpoint.problem(endpoint.table["listen"]!, "'listen' in [endpoint]: \(error)")
+            }
+        }
+
+        let events = try reader("events")
+        configuration.events.statusInterval =
+            try events.seconds("status_interval", in: 0...60, aboveZero: true) ?? configuration.events.statusInterval
+        configuration.events.clientQueue =
+            try events.integer("client_queue", in: 8...65536) ?? configuration.events.clientQueue
+        configuration.events.pollSubscriptionTTL =
+            try events.seconds("poll_subscription_ttl", in: 5...3600) ?? configuration.events.pollSubscriptionTTL
+
+        let printers = try reader("printers")
+        configuration.printers.autodetect = try printers.boolean("autodetect") ?? configuration.printers.autodetect
+        configuration.printers.baud = try printers.integer("baud", in: baudRange) ?? configuration.printers.baud
+        configuration.printers.reconnectInterval =
+            try printers.seconds("reconnect_interval", in: 0.1...300) ?? configuration.printers.reconnectInterval
+
+        var entries: [PrinterEntry] = []
+        var lines: [Int] = []
+        for (offset, table) in printerTables.enumerated() {
+            let reader = try SectionReader(
+                table: table, context: "[[printer]] \(offset + 1)", source: source, knownKeys: printerKeys)
+            let entry = try printerEntry(reader, defaultBaud: configuration.printers.baud)
+            if let other = entries.firstIndex(where: { $0.id == entry.id }) {
+                throw reader.problem(
+                    table["id"]!,
+                    "id '\(entry.id)' of [[printer]] \(offset + 1) is already used by [[printer]] \(other + 1) (line \(lines[other]))")
+            }
+            if let other = entries.firstIndex(where: { $0.port == entry.port }) {
+                throw reader.problem(
+                    table["port"]!,
+                    "port '\(entry.port)' of [[printer]] \(offset + 1) is already used by [[printer]] \(other + 1) (line \(lines[other]))")
+            }
+            entries.append(entry)
+            lines.append(table.position.line)
+        }
+        configuration.printers.entries = entries
+        return configuration
+    }
+
+    private static func printerEntry(_ reader: SectionReader, defaultBaud: Int) throws(ConfigurationError)
+        -> PrinterEntry
+    {
+        let context = reader.context
+        let table = reader.table
+        guard let id = try reader.string("id") else {
+            throw reader.problem("\(context) needs an 'id': 1 to 64 letters, digits, '.', '_' or '-'")
+        }
+        guard ServiceIdentity.isValid(id) else {
+            throw reader.problem(
+                table["id"]!, "'id' in \(context) must be 1 to 64 letters, digits, '.', '_' or '-' (not . or ..), not '\(id)'")
+        }
+        guard let port = try reader.absolutePath("port", example: "/dev/serial/by-id/usb-…-if00") else {
+            throw reader.problem("\(context) needs a 'port', such as port = \"/dev/serial/by-id/usb-…-if00\"")
+        }
+        var entry = PrinterEntry(id: id, port: port, baud: try reader.integer("baud", in: baudRange) ?? defaultBaud)
+        entry.name = try reader.text("name")
+        entry.maxLinesInFlight = try reader.integer("max_lines_in_flight", in: 1...64) ?? entry.maxLinesInFlight
+        entry.ackTimeout = try reader.seconds("ack_timeout", in: 0.05...600) ?? entry.ackTimeout
+        let volumeShape = "an array of 3 positive numbers (X, Y, Z in mm), e.g. [250, 210, 210]"
+        if let sizes = try reader.numbers("build_volume", expected: volumeShape) {
+            guard sizes.count == 3, sizes.allSatisfy({ $0 > 0 }) else {
+                throw reader.problem(table["build_volume"]!, "'build_volume' in \(context) must be \(volumeShape)")
+            }
+            entry.buildVolume = BuildVolume(x: sizes[0], y: sizes[1], z: sizes[2])
+        }
+        for (key, field) in infoKeys {
+            entry.info[keyPath: field] = try reader.string(key)
+        }
+        return entry
+    }
+}
