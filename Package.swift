@@ -82,12 +82,15 @@ let package = Package(
         .testTarget(name: "EndpointTests", dependencies: ["Endpoint", "Jobs", "PrinterLink", "GCode", "Board",
                                                           .product(name: "Hummingbird", package: "hummingbird"),
                                                           .product(name: "HummingbirdTesting", package: "hummingbird"),
-                                                          .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket")]),
+                                                          .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+                                                          .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]),
         .testTarget(name: "ManagerClientTests", dependencies: ["ManagerClient", "Endpoint", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "PrinterLink", "GCode", "VirtualPrinter"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "PrinterLink", "VirtualPrinter", "GCode", "Jobs", "Endpoint",
                                                        "ManagerClient", "Board",
-                                                       .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
+                                                       .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                                                       .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                                       .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Endpoint
+import Foundation
 import GCode
 import Jobs
 import PrinterLink
@@ -66,27 +67,40 @@ import Testing
 }
 
 @Suite struct PrinterStatusTests {
-    @Test func thereIsNoStatusBeforeTheFirstMeasurement() {
-        #expect(PrinterStatus.make(snapshot: LinkSnapshot(state: .ready), measuredAt: nil) == nil)
+    static let measured = Date(timeIntervalSince1970: 1_795_000_000.25)
+
+    static func report(_ state: PrinterState, temperature: TemperatureReport?, job: PrintJob? = nil) -> PrinterStatusReport {
+        PrinterStatusReport(serviceId: "mk3", state: state, temperature: temperature,
+                            measuredAt: temperature == nil ? nil : measured, job: job, queuedJobs: 2,
+                            reportedAt: measured.addingTimeInterval(0.5))
     }
 
-    @Test func reportsStateTemperaturesJobAndTime() {
-        var snapshot = LinkSnapshot(state: .printing)
-        snapshot.temperature = TemperatureReport(
+    @Test func thereIsNoStatusBeforeTheFirstMeasurement() {
+        #expect(PrinterStatus.make(Self.report(.ready, temperature: nil)) == nil)
+    }
+
+    @Test func reportsStateTemperaturesJobQueueAndTime() throws {
+        var job = PrintJob(id: "job-1", serviceId: "mk3", name: "benchy", contentURI: "file:///spool/benchy.gcode",
+                           state: .printing, totalLines: 1000, createdAt: Self.measured)
+        job.confirmedLines = 250
+        job.progress = 0.25
+        let temperature = TemperatureReport(
             hotends: [0: .init(actual: 209.87, target: 210), 1: .init(actual: 25, target: nil)],
             bed: .init(actual: 59.96, target: 60))
-        snapshot.progress = JobProgress(totalCommands: 1000, confirmedCommands: 250, lastConfirmedFileLine: 260,
-                                        confirmedOffset: 2500, fileSize: 10000)
-        let status = PrinterStatus.make(snapshot: snapshot, measuredAt: "2026-11-21T09:00:00+0100")
-        #expect(status?["state"] == .string("printing"))
-        #expect(status?["measuredAt"] == .string("2026-11-21T09:00:00+0100"))
-        #expect(status?["timestampFromAgent"] == .bool(true))
-        #expect(status?["bed"]?["actual"] == .number(60))
-        #expect(status?["nozzles"]?[0]?["actual"] == .number(209.9))
-        #expect(status?["nozzles"]?[1]?["target"] == .null)
-        #expect(status?["job"]?["confirmedLines"] == .integer(250))
-        #expect(status?["job"]?["progress"] == .number(0.25))
-        #expect(status?["chamber"] == .null)
+        let status = try #require(PrinterStatus.make(Self.report(.printing, temperature: temperature, job: job)))
+        #expect(status["state"] == .string("printing"))
+        #expect(status["serviceId"] == .string("mk3"))
+        #expect(status["measuredAt"]?.stringValue == Timestamps.string(Self.measured))
+        #expect(status["reportedAt"]?.stringValue == Timestamps.string(Self.measured.addingTimeInterval(0.5)))
+        #expect(status["timestampFromAgent"] == .bool(true))
+        #expect(status["bed"]?["actual"] == .number(60))
+        #expect(status["nozzles"]?[0]?["actual"] == .number(209.9))
+        #expect(status["nozzles"]?[1]?["target"] == .null)
+        #expect(status["job"]?["confirmedLines"] == .integer(250))
+        #expect(status["job"]?["progress"] == .number(0.25))
+        #expect(status["queuedJobs"] == .integer(2))
+        #expect(status["chamber"] == .null)
+        #expect(ThreeDPSchema.validateResult(method: "printer.status", status).isEmpty)
     }
 
     @Test(arguments: [
@@ -96,9 +110,7 @@ import Testing
         (.paused, "paused", nil),
     ])
     func namesTheOperatingState(state: PrinterState, name: String, detail: String?) {
-        var snapshot = LinkSnapshot(state: state)
-        snapshot.temperature = TemperatureReport(hotends: [0: .init(actual: 22, target: 0)])
-        let status = PrinterStatus.make(snapshot: snapshot, measuredAt: "2026-11-21T08:00:00-0000")
+        let status = PrinterStatus.make(Self.report(state, temperature: TemperatureReport(hotends: [0: .init(actual: 22, target: 0)])))
         #expect(status?["state"] == .string(name))
         #expect(status?["stateDetail"] == detail.map { .string($0) })
         #expect(status?["job"] == .null)

@@ -360,3 +360,17 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct TemperatureConsoleTextTests {
+    @Test(arguments: [
+        ("ok T:209.87 /210.00 B:59.96 /60.00 @:127 B@:0", "T:209.9 /210.0 B:60.0 /60.0"),
+        ("ok T0:200.0 /200.0 T1:25.0 /0.0 B:60.0 /60.0", "T0:200.0 /200.0 T1:25.0 /0.0 B:60.0 /60.0"),
+    ])
+    func writesTheReportAsMarlinDoes(line: String, expected: String) throws {
+        guard case .ok(let acknowledgement) = FirmwareReply.parse(Array(line.utf8)[...]) else {
+            Issue.record("\(line) is not an ok")
+            return
+        }
+        #expect(try #require(acknowledgement.temperatures).consoleText == expected)
+    }
+}

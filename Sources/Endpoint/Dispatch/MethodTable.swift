@@ -11,9 +11,18 @@ public struct RPCCaller: Sendable, Equatable {
     }
 
     public var credential: Credential
+    /// Where callbacks go on a lasting connection (a WebSocket); nil on HTTP, where `events.poll` fetches them.
+    public var mailbox: CallbackMailbox?
 
-    public init(credential: Credential) {
+    public init(credential: Credential, mailbox: CallbackMailbox? = nil) {
         self.credential = credential
+        self.mailbox = mailbox
+    }
+
+    /// The paired client's id, when there is one.
+    public var clientID: String? {
+        if case .paired(let id) = credential { return id }
+        return nil
     }
 
     public static let anonymous = RPCCaller(credential: .none)

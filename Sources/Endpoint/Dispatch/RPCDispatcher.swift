@@ -29,6 +29,22 @@ public struct RPCDispatcher: Sendable {
         return await respond(to: message, session: &session)
     }
 
+    /// What HTTP sends back: the answer, or nothing at all (`204 No Content`) when a single `events.poll` found
+    /// no callbacks before its timeout (the long-polling binding of seed 002).
+    public enum HTTPAnswer: Sendable, Equatable {
+        case message([UInt8])
+        case noContent
+    }
+
+    public func respondOverHTTP(to message: some Collection<UInt8>, caller: RPCCaller) async -> HTTPAnswer {
+        if case .single(.success(let request)) = JSONRPCIncoming.decode(message, limits: limits),
+           request.method != Self.authenticateMethod {
+            let (response, noContent) = await callNoticingEmptyPoll(request, caller: caller)
+            return noContent ? .noContent : .message(response.encodedOrInternalError())
+        }
+        return .message(await respond(to: message, caller: caller))
+    }
+
     /// The same for a session that lasts (a WebSocket): `session.authenticate` changes who the caller is for
     /// the messages that follow (7.2.3 steps 9–10).
     public func respond(to message: some Collection<UInt8>, session: inout RPCCaller) async -> [UInt8] {
@@ -67,16 +83,29 @@ public struct RPCDispatcher: Sendable {
         }
         let credential = authenticate(token)
         guard case .paired(let clientID) = credential else {
-            session = RPCCaller(credential: .rejected)
+            session.credential = .rejected
             return .error(id: request.id, .authenticationFailed(.string("the access token is unknown or revoked; pair again")))
         }
-        session = RPCCaller(credential: credential)
+        session.credential = credential
         return .result(id: request.id, .object(["clientId": .string(clientID)]))
     }
 
     /// Calls the method when the caller may; the reasons it may not are told apart so that a plug-in knows
     /// whether to pair (no token) or to pair again (a token that no longer counts).
     public func call(_ request: JSONRPCRequest, caller: RPCCaller) async -> JSONRPCResponse {
+        await callNoticingEmptyPoll(request, caller: caller).response
+    }
+
+    private func callNoticingEmptyPoll(_ request: JSONRPCRequest, caller: RPCCaller) async -> (response: JSONRPCResponse, noContent: Bool) {
+        do {
+            return (try await callEntry(request, caller: caller), false)
+        } catch {
+            // Within a batch or on a WebSocket an empty poll is an ordinary, empty result.
+            return (.result(id: request.id, .object(["callbacks": .array([])])), true)
+        }
+    }
+
+    private func callEntry(_ request: JSONRPCRequest, caller: RPCCaller) async throws(NoPendingCallbacks) -> JSONRPCResponse {
         guard let entry = methods.entries[request.method] else {
             return .error(id: request.id, .methodNotFound(request.method))
         }
@@ -93,8 +122,15 @@ public struct RPCDispatcher: Sendable {
             return .result(id: request.id, try await entry.handler(request, caller))
         } catch let error as JSONRPCError {
             return .error(id: request.id, error)
+        } catch let error as NoPendingCallbacks {
+            throw error
         } catch {
             return .error(id: request.id, .internalError("\(request.method) failed: \(error)"))
         }
     }
+}
+
+/// Thrown by `events.poll` when its timeout passed with no callback: HTTP answers `204 No Content`.
+public struct NoPendingCallbacks: Error, Sendable {
+    public init() {}
 }

@@ -94,3 +94,6 @@ public struct CallbackQueue<Payload> {
         }
     }
 }
+
+extension CallbackQueue.Callback: Sendable where Payload: Sendable {}
+extension CallbackQueue: Sendable where Payload: Sendable {}

@@ -158,3 +158,12 @@ extension JSONRPCRequest {
         }
     }
 }
+
+extension JSONRPCRequest {
+    /// Refuses members the method does not take: a misspelt optional parameter must not be silently ignored.
+    public func allowingOnly(_ names: Set<String>) throws(JSONRPCError) {
+        guard let unknown = params.keys.sorted().first(where: { !names.contains($0) }) else { return }
+        let taken = names.isEmpty ? "no parameters" : names.sorted().joined(separator: ", ")
+        throw .invalidParams("unknown parameter \"\(unknown)\"; \(method) takes \(taken)")
+    }
+}

@@ -4,14 +4,22 @@ import Logging
 import NIOCore
 
 /// The 3DP-1 transports (DESIGN.md §4): `POST /3dp/v1/rpc` (one JSON-RPC message per request, Bearer token in
-/// `Authorization`) and `GET /3dp/v1/ws` (a WebSocket carrying one JSON-RPC message per text frame, authenticated
-/// by `session.authenticate`). Both only move bytes: everything a message means is the dispatcher's.
+/// `Authorization`; `events.poll` answers `204 No Content` when nothing came), `GET /3dp/v1/ws` (a WebSocket
+/// carrying one JSON-RPC message per text frame, authenticated by `session.authenticate`, with callbacks pushed
+/// on the same socket) and `GET /3dp/v1/schema`. They only move bytes: everything a message means is the
+/// dispatcher's.
 public enum EndpointApplication {
     public static let basePath = "/3dp/v1"
     public static let defaultPort = 8631
 
-    public static func make(dispatcher: RPCDispatcher, host: String = "127.0.0.1", port: Int = defaultPort,
-                            logger: Logger = Logger(label: "3dp-agent.endpoint")) -> some ApplicationProtocol {
+    /// - Parameters:
+    ///   - hub: where WebSocket clients' callbacks come from; each connection gets a mailbox of the hub's capacity.
+    ///   - schema: the encoded JSON Schema document served at `GET /3dp/v1/schema`.
+    ///   - onServerRunning: called with the bound port once the server listens (port 0 picks a free one).
+    public static func make(dispatcher: RPCDispatcher, hub: EventHub = EventHub(), schema: [UInt8]? = nil,
+                            host: String = "127.0.0.1", port: Int = defaultPort,
+                            logger: Logger = Logger(label: "3dp-agent.endpoint"),
+                            onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router(context: BasicWebSocketRequestContext.self)
         let limit = dispatcher.limits.maxMessageBytes
 
@@ -25,27 +33,29 @@ public enum EndpointApplication {
                 return json(refusal.encodedOrInternalError(), status: .contentTooLarge)
             }
             let caller = dispatcher.caller(authorization: request.headers[.authorization])
-            return json(await dispatcher.respond(to: body.readableBytesView, caller: caller), status: .ok)
+            switch await dispatcher.respondOverHTTP(to: body.readableBytesView, caller: caller) {
+            case .message(let bytes): return json(bytes, status: .ok)
+            case .noContent: return Response(status: .noContent)
+            }
         }
 
-        router.ws("\(basePath)/ws") { inbound, outbound, _ in
-            var session = RPCCaller.anonymous
-            // A frame over the limit ends the connection with 1009 (message too big): it is never parsed.
-            for try await message in inbound.messages(maxSize: limit) {
-                let bytes: [UInt8]
-                switch message {
-                case .text(let text): bytes = Array(text.utf8)
-                case .binary(let buffer): bytes = Array(buffer.readableBytesView)
-                }
-                let answer = await dispatcher.respond(to: bytes, session: &session)
-                try await outbound.write(.text(String(decoding: answer, as: UTF8.self)))
+        if let schema {
+            router.get("\(basePath)/schema") { _, _ -> Response in
+                Response(status: .ok, headers: [.contentType: "application/schema+json"],
+                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: schema)))
             }
+        }
+
+        router.ws("\(basePath)/ws") { inbound, outbound, context in
+            let connection = WebSocketSession(dispatcher: dispatcher, hub: hub, limit: limit, logger: context.logger)
+            await connection.serve(inbound: inbound, outbound: outbound)
         }
 
         return Application(
             router: router,
             server: .http1WebSocketUpgrade(webSocketRouter: router),
             configuration: .init(address: .hostname(host, port: port), serverName: "3dp-agent"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )
     }

@@ -1,34 +1,36 @@
 import GCode
+import Jobs
 import PrinterLink
 
-/// `printer.status`: operating state, nozzle and bed temperatures, the current job, and when the measurement was
-/// taken (3D-HSF-01.3, 7.2.7). There is no status before the printer's first temperature report: the one-shot
-/// policy (7.3.2) then answers "data not present" (11), which `make` signals with nil.
+/// `printer.status`: operating state, nozzle and bed temperatures, the current job and the queue behind it, and
+/// when the measurement was taken (3D-HSF-01.3, 7.2.7). There is no status before the printer's first
+/// temperature report: the one-shot policy (7.3.2) then answers "data not present" (11), which `make` signals
+/// with nil.
 public enum PrinterStatus {
-    /// - Parameter measuredAt: the time the latest report arrived, as an ISO-8601 time stamp with offset
-    ///   (HD-HLF-06); the firmware stamps nothing itself, so `timestampFromAgent` is always true.
-    public static func make(snapshot: LinkSnapshot, measuredAt: String?) -> JSONValue? {
-        guard let report = snapshot.temperature, let measuredAt else { return nil }
-        var status: [String: JSONValue] = [
-            "state": .string(stateName(snapshot.state)),
+    /// `timestampFromAgent` is always true: the firmware stamps nothing, so `measuredAt` is when the report arrived.
+    public static func make(_ report: PrinterStatusReport, jobOrder: Int = 1) -> JSONValue? {
+        guard let temperature = report.temperature, let measuredAt = report.measuredAt else { return nil }
+        var status = temperatures(temperature)
+        status["serviceId"] = .string(report.serviceId)
+        status["state"] = .string(stateName(report.state))
+        if let detail = stateDetail(report.state) { status["stateDetail"] = .string(detail) }
+        status["job"] = report.job.map { JobView.json($0, order: jobOrder) } ?? .null
+        status["queuedJobs"] = .integer(Int64(report.queuedJobs))
+        status["measuredAt"] = .string(Timestamps.string(measuredAt))
+        status["timestampFromAgent"] = .bool(true)
+        status["reportedAt"] = .string(Timestamps.string(report.reportedAt))
+        return .object(status)
+    }
+
+    /// Nozzles, bed and chamber, actual and target (°C, to a tenth).
+    public static func temperatures(_ report: TemperatureReport) -> [String: JSONValue] {
+        [
             "nozzles": .array(report.hotends.keys.sorted().map { index in
                 reading(report.hotends[index]!, extra: ["index": .integer(Int64(index))])
             }),
             "bed": report.bed.map { reading($0) } ?? .null,
             "chamber": report.chamber.map { reading($0) } ?? .null,
-            "measuredAt": .string(measuredAt),
-            "timestampFromAgent": .bool(true),
         ]
-        if let detail = stateDetail(snapshot.state) { status["stateDetail"] = .string(detail) }
-        status["job"] = snapshot.progress.map { progress in
-            .object([
-                "confirmedLines": .integer(Int64(progress.confirmedCommands)),
-                "totalLines": .integer(Int64(progress.totalCommands)),
-                "lastConfirmedFileLine": .integer(Int64(progress.lastConfirmedFileLine)),
-                "progress": .number((progress.fraction * 1000).rounded() / 1000),
-            ])
-        } ?? .null
-        return .object(status)
     }
 
     /// The operating states a Manager sees.

@@ -297,11 +297,13 @@ public actor PrinterService {
     // MARK: - The console
 
     /// Sends console lines one after the other and returns what the firmware answered to each.
-    public func send(lines: [String]) async throws(PrinterServiceError) -> [(line: String, replies: [String])] {
+    /// - Parameter announcingDisplay: whether M117 text goes out as a `display` message too; not for a pairing
+    ///   code, which only the person at the printer is to read.
+    public func send(lines: [String], announcingDisplay: Bool = true) async throws(PrinterServiceError) -> [(line: String, replies: [String])] {
         var answers: [(line: String, replies: [String])] = []
         for line in lines {
             let link = try usableLink()
-            if let text = PrinterDisplayText.of(line) {
+            if announcingDisplay, let text = PrinterDisplayText.of(line) {
                 notices.yield(.message(serviceId: serviceId, .display, text: text, at: Date()))
             }
             do {

@@ -242,6 +242,10 @@ public struct HostProtocolStateMachine {
         switch reply {
         case .ok(let acknowledgement):
             lastProgressAt = now
+            // M105 from the console: its answer is the temperatures on the `ok` line itself.
+            if let report = acknowledgement.temperatures, case .console? = inFlight.first?.purpose {
+                consoleReplies.append("ok " + report.consoleText)
+            }
             handleOk(acknowledgement, now: now, actions: &actions)
         case .resend(let line):
             lastProgressAt = now

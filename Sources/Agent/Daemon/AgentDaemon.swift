@@ -1,0 +1,103 @@
+import Board
+import Endpoint
+import Foundation
+import Jobs
+import Logging
+import ServiceLifecycle
+
+/// `3dp-agent run`: every printer of the board served over 3DP-1, each long-running part a `Service` of one
+/// `ServiceGroup`. SIGTERM and SIGINT shut down gracefully: the endpoint stops taking clients first, then every
+/// printer cancels its job (the cancel script switches the heaters off) and closes its port, and the token
+/// store's last-use times are written out.
+public struct AgentDaemon: Sendable {
+    public static let version = "0.3.0"
+
+    public let configuration: AgentConfiguration
+    public let logger: Logger
+    /// The printers served; jobs are queued on them (by `print.start` over 3DP-1, or directly by the wiring).
+    public let fleet: PrinterFleet
+    /// Called with the bound port once the endpoint listens (`listen` may name port 0).
+    public var onListening: @Sendable (Int) async -> Void
+    /// Wait between looks for newly plugged-in printers when printers are detected rather than listed.
+    public var discoveryInterval: Duration = .seconds(5)
+
+    public init(configuration: AgentConfiguration, logger: Logger = Logger(label: "3dp-agent"),
+                onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
+        self.configuration = configuration
+        self.logger = logger
+        self.onListening = onListening
+        self.fleet = PrinterFleet(logger: logger)
+    }
+
+    public func run() async throws {
+        try await run(stopWhen: nil)
+    }
+
+    /// Runs until a signal, or until `stopWhen` returns: then shuts down as gracefully as on SIGTERM.
+    public func run(stopWhen: (@Sendable () async -> Void)?) async throws {
+        let stateDirectory = URL(fileURLWithPath: configuration.stateDirectory, isDirectory: true)
+        let spool = stateDirectory.appendingPathComponent("spool", isDirectory: true)
+        for directory in [stateDirectory, spool] {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        }
+        let tokens = try AccessTokenStore(directory: stateDirectory, logger: logger)
+        for entry in configuration.printers.entries {
+            fleet.add(PrinterRoster.settings(for: entry, configuration: configuration))
+        }
+        let hub = EventHub(mailboxCapacity: configuration.events.clientQueue)
+        let context = EndpointContext(
+            agent: AgentDescription(name: configuration.name, version: Self.version, systemId: AgentIdentity.systemID()),
+            fleet: fleet, tokens: tokens, hub: hub, spoolPath: spool.path,
+            pollSubscriptionTTL: configuration.events.pollSubscriptionTTL, logger: logger)
+        let listen = configuration.listen
+        let onListening = self.onListening
+        let logger = self.logger
+        let application = EndpointApplication.make(
+            dispatcher: ThreeDPMethods.dispatcher(context: context), hub: hub, schema: ThreeDPSchema.encodedDocument,
+            host: listen.host, port: listen.port, logger: logger,
+            onServerRunning: { port in
+                logger.notice("3DP-1 endpoint listening on \(listen.host):\(port)")
+                await onListening(port)
+            })
+        let publisher = CallbackPublisher(fleet: fleet, hub: hub, statusInterval: configuration.events.statusInterval,
+                                          pollSubscriptionTTL: configuration.events.pollSubscriptionTTL, logger: logger)
+
+        // Shut down in reverse order: the endpoint first, the printers last.
+        var services: [any Service] = [FleetService(fleet: fleet), CallbackService(publisher: publisher)]
+        if configuration.printers.servesAutodetectedPrinters {
+            services.append(PrinterDiscoveryService(fleet: fleet, configuration: configuration,
+                                                    interval: discoveryInterval, logger: logger))
+        } else if configuration.printers.entries.isEmpty {
+            logger.warning("no printer is configured and autodetection is off: nothing to serve")
+        }
+        services.append(application)
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        defer {
+            do { try tokens.flush() } catch { logger.error("the token store could not be written: \(error)") }
+        }
+        guard let stopWhen else {
+            try await group.run()
+            return
+        }
+        // The group's end, not the trigger's, ends the run: a graceful shutdown takes its time.
+        try await withThrowingTaskGroup(of: Bool.self) { tasks in
+            tasks.addTask {
+                try await group.run()
+                return true
+            }
+            tasks.addTask {
+                await stopWhen()
+                await group.triggerGracefulShutdown()
+                return false
+            }
+            while let groupEnded = try await tasks.next() {
+                if groupEnded { break }
+            }
+            tasks.cancelAll()
+        }
+    }
+}

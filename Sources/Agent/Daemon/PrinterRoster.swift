@@ -1,0 +1,42 @@
+import Board
+import Foundation
+import Jobs
+import PrinterLink
+
+/// Which printers the daemon serves: those listed in the configuration, or, when none are, every USB serial port
+/// that udev says is probably a printer (a Klipper MCU or a modem is left alone).
+enum PrinterRoster {
+    static func settings(for entry: PrinterEntry, configuration: AgentConfiguration) -> PrinterServiceSettings {
+        var link = LinkSettings()
+        link.maxLinesInFlight = entry.maxLinesInFlight
+        link.ackTimeout = Double(entry.ackTimeout.components.seconds) + Double(entry.ackTimeout.components.attoseconds) / 1e18
+        link.lineBytesPerSecond = Double(entry.baud) / 10
+        let info = entry.info
+        return PrinterServiceSettings(
+            serviceId: entry.id, name: entry.name, portPath: entry.port, baudRate: entry.baud, link: link,
+            overrides: PrinterInfoOverrides(
+                productName: info.productName, manufacturer: info.manufacturer, modelNumber: info.modelNumber,
+                firmwareRevision: info.firmwareRevision, serialNumber: info.serialNumber,
+                softwareRevision: info.softwareRevision, hardwareRevision: info.hardwareRevision,
+                partNumber: info.partNumber, protocolRevision: info.protocolRevision),
+            buildVolume: entry.buildVolume.map { ($0.x, $0.y, $0.z) },
+            reconnectInterval: configuration.printers.reconnectInterval)
+    }
+
+    static func settings(for device: SerialDevice, configuration: AgentConfiguration) -> PrinterServiceSettings {
+        var link = LinkSettings()
+        link.lineBytesPerSecond = Double(configuration.printers.baud) / 10
+        return PrinterServiceSettings(
+            serviceId: ServiceIdentity.id(for: device), portPath: device.stablePath,
+            baudRate: configuration.printers.baud, link: link,
+            usb: USBIdentity(manufacturer: device.manufacturer, product: device.product,
+                             serialNumber: device.serialNumber, vendorID: device.usbVendorID,
+                             productID: device.usbProductID),
+            reconnectInterval: configuration.printers.reconnectInterval)
+    }
+
+    /// The likely printers attached now.
+    static func detected(configuration: AgentConfiguration) throws -> [PrinterServiceSettings] {
+        try SerialDeviceEnumerator.list().filter(\.likelyPrinter).map { settings(for: $0, configuration: configuration) }
+    }
+}

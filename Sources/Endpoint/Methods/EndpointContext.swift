@@ -1,0 +1,56 @@
+import Board
+import Foundation
+import Jobs
+import Logging
+import PrinterLink
+
+/// What the agent is, as `service.discover` presents it (7.2.1).
+public struct AgentDescription: Sendable, Equatable {
+    public var name: String
+    public var version: String
+    /// Stable for this board; derived from its machine id, never the raw id itself.
+    public var systemId: String
+
+    public init(name: String, version: String, systemId: String) {
+        self.name = name
+        self.version = version
+        self.systemId = systemId
+    }
+}
+
+/// Everything the 3DP-1 methods work with, handed in by the wiring.
+public final class EndpointContext: Sendable {
+    public let agent: AgentDescription
+    public let fleet: PrinterFleet
+    public let tokens: AccessTokenStore
+    public let hub: EventHub
+    /// Where the spool lives: `printer.attributes` reports its free space.
+    public let spoolPath: String
+    /// A long-polling subscription not polled for this long is dropped.
+    public let pollSubscriptionTTL: Duration
+    public let logger: Logger
+    let pairing: Locked<PairingStateMachine>
+
+    public init(agent: AgentDescription, fleet: PrinterFleet, tokens: AccessTokenStore, hub: EventHub,
+                spoolPath: String, pollSubscriptionTTL: Duration = .seconds(120),
+                pairing: PairingStateMachine = PairingStateMachine(),
+                logger: Logger = Logger(label: "3dp-agent.endpoint")) {
+        self.agent = agent
+        self.fleet = fleet
+        self.tokens = tokens
+        self.hub = hub
+        self.spoolPath = spoolPath
+        self.pollSubscriptionTTL = pollSubscriptionTTL
+        self.pairing = Locked(pairing)
+        self.logger = logger
+    }
+
+    /// The printer a request names, or error 5 (no service).
+    func service(_ request: JSONRPCRequest) throws(JSONRPCError) -> PrinterService {
+        let id = try request.nonEmptyString("serviceId")
+        guard let service = fleet.service(id) else {
+            throw .noService(.string("no printer with serviceId \"\(id)\" is served by this agent"))
+        }
+        return service
+    }
+}

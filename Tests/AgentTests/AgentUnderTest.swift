@@ -1,0 +1,203 @@
+import Agent
+import AsyncHTTPClient
+import Board
+import Endpoint
+import Jobs
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import PrinterLink
+import Testing
+import VirtualPrinter
+
+/// The daemon as a Manager meets it: `AgentDaemon` on a free loopback port with fresh state, serving virtual
+/// printers over real pseudo-terminals. `rpc` speaks raw HTTP so that tests see exactly what goes over the wire.
+final class AgentUnderTest: Sendable {
+    let printers: [VirtualPrinter]
+    let stateDirectory: URL
+    let port: Int
+    private let task: Task<Void, any Error>
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var printer: VirtualPrinter { printers[0] }
+
+    static func start(printers count: Int = 1, statusInterval: Duration = .milliseconds(200), clientQueue: Int = 256,
+                      configurePrinter: (inout VirtualPrinterConfiguration) -> Void = { _ in }) async throws -> AgentUnderTest {
+        var printers: [VirtualPrinter] = []
+        for _ in 0..<count {
+            var configuration = VirtualPrinterConfiguration()
+            configuration.timeScale = 50
+            configurePrinter(&configuration)
+            let printer = try VirtualPrinter(configuration: configuration)
+            try printer.start()
+            printers.append(printer)
+        }
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("3dp-agent-state-\(UUID().uuidString)")
+        var configuration = AgentConfiguration.defaults(stateDirectory: state.path, hostname: "test-board")
+        configuration.listen = ListenAddress(host: "127.0.0.1", port: 0)
+        configuration.events.statusInterval = statusInterval
+        configuration.events.clientQueue = clientQueue
+        configuration.printers.autodetect = false
+        configuration.printers.reconnectInterval = .milliseconds(100)
+        configuration.printers.entries = printers.enumerated().map { index, printer in
+            PrinterEntry(id: "vp\(index + 1)", port: printer.devicePath, baud: 1_000_000)
+        }
+        // A token paired before the start: tests can watch the printers come up through callbacks at once.
+        let harnessToken = try AccessTokenStore(directory: state).issue(label: "harness", now: Date()).token
+        var logger = Logger(label: "3dp-agent.test")
+        logger.logLevel = .warning
+        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+        let daemon = AgentDaemon(configuration: configuration, logger: logger) { port in portSink.yield(port) }
+        let (stop, stopSink) = AsyncStream.makeStream(of: Void.self)
+        let task = Task {
+            try await daemon.run {
+                for await _ in stop { return }
+            }
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw AgentTestError("the agent did not start listening") }
+        let agent = AgentUnderTest(printers: printers, stateDirectory: state, port: port, task: task, harnessToken: harnessToken,
+                                   fleet: daemon.fleet, stopSink: stopSink)
+        try await agent.waitForStatus(count: count) { $0["state"]?.stringValue == "idle" }
+        return agent
+    }
+
+    /// A token the test paired for itself before the agent started.
+    let harnessToken: String
+
+    /// The daemon's printers, for queueing jobs (print.start comes with the content issue).
+    let fleet: PrinterFleet
+
+    private let stopSink: AsyncStream<Void>.Continuation
+
+    private init(printers: [VirtualPrinter], stateDirectory: URL, port: Int, task: Task<Void, any Error>, harnessToken: String,
+                 fleet: PrinterFleet, stopSink: AsyncStream<Void>.Continuation) {
+        self.fleet = fleet
+        self.stopSink = stopSink
+        self.printers = printers
+        self.stateDirectory = stateDirectory
+        self.port = port
+        self.task = task
+        self.harnessToken = harnessToken
+    }
+
+    /// Stops the agent the way SIGTERM does (a graceful shutdown of its service group) and removes its state.
+    func stop() async {
+        stopSink.yield()
+        _ = try? await task.value
+        for printer in printers { printer.stop() }
+        try? FileManager.default.removeItem(at: stateDirectory)
+    }
+
+    struct HTTPAnswer {
+        var status: Int
+        var body: [UInt8]
+        var json: JSONValue? { body.isEmpty ? nil : try? JSONValue.parse(body) }
+    }
+
+    /// POSTs raw bytes to /3dp/v1/rpc.
+    func post(_ body: [UInt8], token: String? = nil, path: String = "/3dp/v1/rpc", timeout: TimeAmount = .seconds(70)) async throws -> HTTPAnswer {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+        let collected = try await response.body.collect(upTo: 8 << 20)
+        return HTTPAnswer(status: Int(response.status.code), body: Array(collected.readableBytesView))
+    }
+
+    func get(_ path: String) async throws -> HTTPAnswer {
+        let request = HTTPClientRequest(url: baseURL + path)
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let collected = try await response.body.collect(upTo: 8 << 20)
+        return HTTPAnswer(status: Int(response.status.code), body: Array(collected.readableBytesView))
+    }
+
+    private let ids = Locked(0)
+
+    /// One request; returns the whole response object.
+    func call(_ method: String, _ params: [String: JSONValue] = [:], token: String? = nil) async throws -> JSONValue {
+        let id = ids.withLock { value -> Int in
+            value += 1
+            return value
+        }
+        let request = JSONRPCRequest(id: "t\(id)", method: method, params: params)
+        let answer = try await post(try request.encoded(), token: token)
+        guard answer.status == 200, let json = answer.json else {
+            throw AgentTestError("\(method): HTTP \(answer.status) \(String(decoding: answer.body, as: UTF8.self))")
+        }
+        #expect(json["id"]?.stringValue == "t\(id)")
+        #expect(json["dwapiversion"]?.stringValue == "1.0")
+        return json
+    }
+
+    /// The result of a call that must succeed, checked against the schema.
+    func result(_ method: String, _ params: [String: JSONValue] = [:], token: String? = nil,
+                sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue {
+        let response = try await call(method, params, token: token)
+        guard let result = response["result"] else {
+            throw AgentTestError("\(method) failed: \(response["error"].map { "\($0)" } ?? "no result")")
+        }
+        let failures = ThreeDPSchema.validateResult(method: method, result)
+        #expect(failures.isEmpty, "\(method) result against the schema: \(failures.prefix(3))", sourceLocation: sourceLocation)
+        return result
+    }
+
+    /// The error code of a call that must fail.
+    func errorCode(_ method: String, _ params: [String: JSONValue] = [:], token: String? = nil) async throws -> Int? {
+        let response = try await call(method, params, token: token)
+        #expect(response["result"] == nil, "\(method) should have failed")
+        return response["error"]?["code"]?.intValue
+    }
+
+    /// Pairs the way a person does: begin, read the code off the printer's display, complete.
+    func pair(clientName: String = "tests", printerIndex: Int = 0) async throws -> String {
+        _ = try await result("pairing.begin", ["clientName": .string(clientName)])
+        let display = try #require(printers[printerIndex].displayMessage)
+        let code = String(display.suffix(6))
+        let grant = try await result("pairing.complete", ["code": .string(code), "clientName": .string(clientName)])
+        return try #require(grant["accessToken"]?.stringValue)
+    }
+
+    /// Waits, by long polling, until `count` printers each sent a callback of `topic` that satisfies `condition`.
+    func waitForStatus(count: Int = 1, topic: String = "printer.status", timeout: Duration = .seconds(30),
+                       _ condition: @escaping (JSONValue) -> Bool) async throws {
+        let subscription = try await result("events.subscribe", ["topics": .array([.string(topic)])], token: harnessToken)
+        let id = try #require(subscription["subscriptionId"])
+        defer { Task { [self] in _ = try? await call("events.unsubscribe", ["subscriptionId": id], token: harnessToken) } }
+        var satisfied: Set<String> = []
+        let deadline = ContinuousClock.now + timeout
+        while satisfied.count < count {
+            guard ContinuousClock.now < deadline else { throw AgentTestError("no \(topic) as expected within \(timeout)") }
+            for callback in try await poll(id, seconds: 5) {
+                guard let result = callback["result"], condition(result), let service = result["serviceId"]?.stringValue else { continue }
+                satisfied.insert(service)
+            }
+        }
+    }
+
+    /// One `events.poll`; an empty list when it timed out with 204.
+    func poll(_ subscriptionId: JSONValue, seconds: Int, token: String? = nil) async throws -> [JSONValue] {
+        let request = JSONRPCRequest(id: "poll", method: "events.poll",
+                                     params: ["subscriptionId": subscriptionId, "timeoutSeconds": .integer(Int64(seconds))])
+        let answer = try await post(try request.encoded(), token: token ?? harnessToken)
+        if answer.status == 204 { return [] }
+        guard answer.status == 200, let callbacks = answer.json?["result"]?["callbacks"]?.arrayValue else {
+            throw AgentTestError("events.poll: HTTP \(answer.status) \(String(decoding: answer.body, as: UTF8.self))")
+        }
+        for callback in callbacks {
+            let topic = callback["callbackId"]?.stringValue ?? ""
+            let failures = ThreeDPSchema.validateMessage("callback", callback)
+                + ThreeDPSchema.validateCallback(topic: topic, callback["result"] ?? .null)
+            #expect(failures.isEmpty, "\(topic) callback against the schema: \(failures.prefix(3))")
+        }
+        return callbacks
+    }
+}
+
+struct AgentTestError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
