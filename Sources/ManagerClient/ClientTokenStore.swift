@@ -13,6 +13,12 @@ public struct ClientCredential: Sendable, Equatable {
         self.accessToken = accessToken
         self.clientId = clientId
     }
+
+    /// The credential in a `pairing.complete` result (`{accessToken, clientId}`); nil when it has no token.
+    public init?(pairingResult result: JSONValue) {
+        guard let token = result["accessToken"]?.stringValue, !token.isEmpty else { return nil }
+        self.init(accessToken: token, clientId: result["clientId"]?.stringValue)
+    }
 }
 
 /// The client's access tokens, one per agent URL, in a JSON file only its owner can read:

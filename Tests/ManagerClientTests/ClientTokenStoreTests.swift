@@ -1,3 +1,4 @@
+import Endpoint
 import Foundation
 import Glibc
 import ManagerClient
@@ -86,6 +87,16 @@ struct ClientTokenStoreTests {
             try Data(#"{"version":1,"agents":{"http://a:8631":{}}}"#.utf8).write(to: URL(fileURLWithPath: path))
             #expect(throws: ClientTokenStoreError.self) { try store.readAll() }
         }
+    }
+
+    @Test(arguments: [
+        (["accessToken": "3dp_abc", "clientId": "c1"] as JSONValue, ClientCredential(accessToken: "3dp_abc", clientId: "c1")),
+        (["accessToken": "3dp_abc"] as JSONValue, ClientCredential(accessToken: "3dp_abc")),
+        (["accessToken": "", "clientId": "c1"] as JSONValue, nil),
+        (["clientId": "c1"] as JSONValue, nil),
+    ] as [(JSONValue, ClientCredential?)])
+    func credentialFromAPairingResult(_ result: JSONValue, _ expected: ClientCredential?) {
+        #expect(ClientCredential(pairingResult: result) == expected)
     }
 
     @Test(arguments: [
