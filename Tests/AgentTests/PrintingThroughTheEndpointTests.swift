@@ -129,6 +129,11 @@ struct PrintingThroughTheEndpointTests {
         // The next job waits for a person: it never starts by itself on a printer in an unknown state.
         let queue = try await agent.result("queue.list", ["serviceId": "vp1"], token: token)
         #expect(queue["jobs"]?.arrayValue?.map { $0["state"]?.stringValue } == ["ready"])
+        // A person releases the queue; the next job starts once the printer is back, never before.
+        let released = try await agent.result("print.resume", ["serviceId": "vp1"], token: token)
+        #expect(released["job"] == .null)
+        #expect(released["queue"]?.arrayValue?.count == 1)
+        #expect(try await agent.errorCode("print.resume", ["serviceId": "vp1"], token: token) == JSONRPCError.invalidOperationCode)
     }
 
     @Test func anEmergencyStopHaltsThePrinterAndSaysSo() async throws {

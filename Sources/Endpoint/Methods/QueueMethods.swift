@@ -36,6 +36,9 @@ enum QueueMethods {
         table.register(method) { request, _ in
             try request.allowingOnly(["jobId", "serviceId"])
             let jobId = try request.optionalString("jobId")
+            if jobId != nil, request.params["serviceId"] != nil {
+                throw JSONRPCError.invalidParams("\(method) takes \"jobId\" or \"serviceId\", not both")
+            }
             let service: PrinterService
             if request.params["serviceId"] != nil {
                 service = try context.service(request)

@@ -11,7 +11,8 @@ extension ThreeDPSchema {
             "additionalProperties": false,
             "oneOf": [["required": ["jobId"]], ["required": ["serviceId"]]],
         ]
-        let jobControlResult = S.result(["job": S.ref("Job"), "queue": S.array(S.ref("Job"))])
+        // `job` is null only when print.resume released a held queue rather than a paused job.
+        let jobControlResult = S.result(["job": S.nullable(S.ref("Job")), "queue": S.array(S.ref("Job"))])
         let byteCounts = S.result(["totalBytes": S.integer, "availableBytes": S.integer])
 
         return [
