@@ -23,6 +23,7 @@ final class AgentUnderTest: Sendable {
     var printer: VirtualPrinter { printers[0] }
 
     static func start(printers count: Int = 1, statusInterval: Duration = .milliseconds(200), clientQueue: Int = 256,
+                      logs: CapturedLogs? = nil,
                       configurePrinter: (inout VirtualPrinterConfiguration) -> Void = { _ in }) async throws -> AgentUnderTest {
         var printers: [VirtualPrinter] = []
         for _ in 0..<count {
@@ -45,8 +46,8 @@ final class AgentUnderTest: Sendable {
         }
         // A token paired before the start: tests can watch the printers come up through callbacks at once.
         let harnessToken = try AccessTokenStore(directory: state).issue(label: "harness", now: Date()).token
-        var logger = Logger(label: "3dp-agent.test")
-        logger.logLevel = .warning
+        var logger = logs.map { logs in Logger(label: "3dp-agent.test") { _ in logs.handler() } } ?? Logger(label: "3dp-agent.test")
+        logger.logLevel = logs == nil ? .warning : .trace
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let daemon = AgentDaemon(configuration: configuration, logger: logger) { port in portSink.yield(port) }
         let (stop, stopSink) = AsyncStream.makeStream(of: Void.self)
@@ -200,4 +201,31 @@ final class AgentUnderTest: Sendable {
 struct AgentTestError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Every log line the agent writes, at every level, for tests of what must never be logged.
+final class CapturedLogs: Sendable {
+    private let lines = Locked<[String]>([])
+
+    var all: [String] { lines.withLock { $0 } }
+
+    func handler() -> some LogHandler { Handler(logs: self) }
+
+    fileprivate func append(_ line: String) { lines.withLock { $0.append(line) } }
+
+    private struct Handler: LogHandler {
+        let logs: CapturedLogs
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+            logs.append("\(event.level) \(event.message) \(merged)")
+        }
+    }
 }

@@ -35,6 +35,21 @@ struct EndpointOverHTTPTests {
         #expect(!stored.contains(token))
     }
 
+    @Test func neitherTheTokenNorTheCodeIsLoggedBeyondTheCodesOneAnnouncement() async throws {
+        let logs = CapturedLogs()
+        let agent = try await AgentUnderTest.start(logs: logs)
+        defer { Task { await agent.stop() } }
+        let token = try await agent.pair()
+        _ = try await agent.result("printer.gcode", ["serviceId": "vp1", "lines": ["M117 done"]], token: token)
+        let lines = logs.all
+        #expect(lines.count > 10, "trace logging is on: the link logs every line")
+        #expect(!lines.contains { $0.contains(token) })
+        let announcements = lines.filter { $0.contains("pairing code") }
+        #expect(announcements.count == 1)
+        let code = try #require(announcements.first?.split(separator: " ").first { $0.count == 6 && $0.allSatisfy(\.isNumber) })
+        #expect(lines.filter { $0.contains(code) }.count == 1, "the code appears only in its announcement")
+    }
+
     @Test func fiveWrongCodesLockPairing() async throws {
         let agent = try await AgentUnderTest.start()
         defer { Task { await agent.stop() } }
