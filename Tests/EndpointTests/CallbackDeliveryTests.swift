@@ -75,6 +75,23 @@ struct CallbackDeliveryTests {
         }
     }
 
+    @Test func aRequestFrameLargerThanHummingbirdsDefaultIsAnswered() async throws {
+        try await Self.withServer(capacity: 64) { port, _ in
+            var logger = Logger(label: "client")
+            logger.logLevel = .error
+            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/3dp/v1/ws",
+                                              configuration: .init(maxFrameSize: 1 << 20), logger: logger) { inbound, outbound, _ in
+                var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                let token = String(repeating: "x", count: 200_000)
+                try await outbound.write(.text(Self.request("big", "session.authenticate", ["accessToken": .string(token)])))
+                let answer = Self.text(try await messages.next())
+                #expect(answer?["id"] == "big")
+                #expect(answer?["error"]?["code"]?.intValue == JSONRPCError.authenticationFailedCode)
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+        }
+    }
+
     @Test func aClientThatStopsReadingIsDisconnectedWhileTheOtherKeepsUp() async throws {
         try await Self.withServer(capacity: 16) { port, hub in
             var logger = Logger(label: "client")

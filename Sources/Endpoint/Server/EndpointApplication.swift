@@ -53,7 +53,8 @@ public enum EndpointApplication {
 
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router),
+            // A request may be one frame of up to the message limit; Hummingbird's default frame is 16 KiB.
+            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: .init(maxFrameSize: limit))),
             configuration: .init(address: .hostname(host, port: port), serverName: "3dp-agent"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger
