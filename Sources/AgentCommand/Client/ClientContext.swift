@@ -1,0 +1,63 @@
+import ArgumentParser
+import Endpoint
+import Foundation
+import ManagerClient
+
+/// What every verb needs before it can ask anything: the agent's normalized URL, the token stored for it, the
+/// output form, and a session. `run` is the one place where failures become a line on standard error and an
+/// exit status.
+struct ClientContext {
+    static let urlVariable = "THREEDP_AGENT_URL"
+    static let defaultURL = "http://127.0.0.1:\(EndpointApplication.defaultPort)"
+
+    let url: AgentURL
+    let output: ClientOutput
+    let environment: [String: String]
+
+    init(_ options: AgentOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let text = options.url ?? environment[Self.urlVariable].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultURL
+        do {
+            url = try AgentURL(parsing: text)
+        } catch {
+            throw ClientFailure.usage(error.description)
+        }
+        output = ClientOutput(json: options.json)
+        self.environment = environment
+    }
+
+    /// Runs a verb against the agent. `authenticated` verbs load the stored token first and fail without one.
+    static func run(_ options: AgentOptions, authenticated: Bool = true,
+                    _ body: (ClientContext, AgentSession) async throws -> Void) async throws {
+        CommandLogging.setUp(level: .warning)
+        do {
+            let context = try ClientContext(options)
+            let token = authenticated ? try context.storedToken() : nil
+            try await AgentSession.with(url: context.url, accessToken: token) { session in
+                try await body(context, session)
+            }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            ClientOutput.error(ClientExit.message(for: error))
+            throw ClientExit.code(for: error)
+        }
+    }
+
+    func tokenStore() throws -> ClientTokenStore {
+        guard let path = ClientTokenStore.defaultPath(environment: environment) else {
+            throw ClientFailure.usage("neither HOME nor XDG_CONFIG_HOME is set: there is nowhere to keep access tokens")
+        }
+        return ClientTokenStore(path: path)
+    }
+
+    func storedToken() throws -> String {
+        guard let credential = try tokenStore().load(for: url) else { throw ClientFailure.notPaired(url) }
+        return credential.accessToken
+    }
+
+    /// The printer named by `--printer`, else the agent's only one.
+    func printer(_ option: PrinterOption, session: AgentSession) async throws -> String {
+        if let printer = option.printer { return printer }
+        return try PrinterChoice.only(in: try await session.call("service.discover"), at: url)
+    }
+}
