@@ -83,6 +83,37 @@ struct ClientCommandTests {
         #expect(queue["jobs"]?.arrayValue != nil)
     }
 
+    @Test func pauseResumeAndStopActOnTheCurrentJobOrTheOneNamed() async throws {
+        let agent = try await AgentUnderTest.start { $0.baudRate = 115_200 }
+        defer { Task { await agent.stop() } }
+        let home = try ConfigHome()
+        defer { home.remove() }
+        try home.store.save(ClientCredential(accessToken: agent.harnessToken), for: AgentURL(parsing: agent.baseURL))
+        let fixtures = try GCodeFixtures()
+        defer { fixtures.remove() }
+        let job = try await #require(agent.fleet.service("vp1")).enqueue(gcodeFile: try fixtures.denseSegments(40_000).path, name: "long")
+        try await agent.waitForStatus { $0["state"] == "printing" }
+        let options = ["--url", agent.baseURL]
+
+        let pause = try await ClientProcess.run(["client", "pause"] + options, configHome: home.directory)
+        #expect(pause.status == 0, "\(pause.stderr)")
+        #expect(pause.lines.first?.hasPrefix("1. \(job.id) long ") == true, "\(pause.stdout)")
+        #expect(pause.lines.dropFirst().first == "queue:")
+        try await agent.waitForStatus { $0["state"] == "paused" }
+
+        let again = try await ClientProcess.run(["client", "pause"] + options, configHome: home.directory)
+        #expect(again.status == 1, "a paused job cannot be paused: \(again.stdout)")
+        #expect(again.stderr.contains("the agent refused"), "\(again.stderr)")
+
+        let resume = try Self.json(try await ClientProcess.run(["client", "resume", "--json", "--job", job.id] + options, configHome: home.directory))
+        #expect(resume["job"]?["jobId"]?.stringValue == job.id)
+        try await agent.waitForStatus { $0["state"] == "printing" }
+
+        let stop = try Self.json(try await ClientProcess.run(["client", "stop", "--json", "--printer", "vp1"] + options, configHome: home.directory))
+        #expect(stop["job"]?["jobId"]?.stringValue == job.id)
+        #expect(ThreeDPSchema.validateResult(method: "print.stop", stop).isEmpty)
+    }
+
     @Test func withoutPairingAVerbIsRefusedWithTheWayToPair() async throws {
         let agent = try await AgentUnderTest.start()
         defer { Task { await agent.stop() } }
