@@ -52,16 +52,42 @@ final class AgentUnderTest: Sendable {
         let daemon = AgentDaemon(configuration: configuration, logger: logger) { port in portSink.yield(port) }
         let (stop, stopSink) = AsyncStream.makeStream(of: Void.self)
         let task = Task {
+            defer { portSink.finish() }
             try await daemon.run {
                 for await _ in stop { return }
             }
         }
         var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw AgentTestError("the agent did not start listening") }
+        guard let port = await iterator.next() else {
+            try await task.value
+            throw AgentTestError("the agent stopped before it listened")
+        }
         let agent = AgentUnderTest(printers: printers, stateDirectory: state, port: port, task: task, harnessToken: harnessToken,
                                    fleet: daemon.fleet, stopSink: stopSink)
-        try await agent.waitForStatus(count: count) { $0["state"]?.stringValue == "idle" }
+        do {
+            try await agent.waitForStatus(count: count) { $0["state"]?.stringValue == "idle" }
+        } catch {
+            await agent.stop()
+            throw error
+        }
         return agent
+    }
+
+    /// Runs `body` against a started agent and stops it afterwards, also when `body` throws: the next test never
+    /// meets this one's agent (which would otherwise go on reopening its printer's pty path, which a new pty may reuse).
+    static func with(printers count: Int = 1, statusInterval: Duration = .milliseconds(200), clientQueue: Int = 256,
+                     logs: CapturedLogs? = nil,
+                     configurePrinter: (inout VirtualPrinterConfiguration) -> Void = { _ in },
+                     _ body: (AgentUnderTest) async throws -> Void) async throws {
+        let agent = try await start(printers: count, statusInterval: statusInterval, clientQueue: clientQueue, logs: logs,
+                                    configurePrinter: configurePrinter)
+        do {
+            try await body(agent)
+        } catch {
+            await agent.stop()
+            throw error
+        }
+        await agent.stop()
     }
 
     /// A token the test paired for itself before the agent started.

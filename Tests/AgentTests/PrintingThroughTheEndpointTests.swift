@@ -35,120 +35,120 @@ struct PrintingThroughTheEndpointTests {
     }
 
     @Test func aPrintSendsStatusProgressStateQueueAndDisplayCallbacksAndCompletes() async throws {
-        let agent = try await AgentUnderTest.start(statusInterval: .milliseconds(100)) { $0.baudRate = 250_000 }
-        defer { Task { await agent.stop() } }
-        let fixtures = try GCodeFixtures()
-        defer { fixtures.remove() }
-        let file = try Self.jobFile(fixtures, moves: 4000)
-        let subscription = try await agent.result("events.subscribe", ["serviceId": "vp1"], token: agent.harnessToken)
-        let id = try #require(subscription["subscriptionId"])
+        try await AgentUnderTest.with(statusInterval: .milliseconds(100), configurePrinter: { $0.baudRate = 250_000 }) { agent in
+            let fixtures = try GCodeFixtures()
+            defer { fixtures.remove() }
+            let file = try Self.jobFile(fixtures, moves: 4000)
+            let subscription = try await agent.result("events.subscribe", ["serviceId": "vp1"], token: agent.harnessToken)
+            let id = try #require(subscription["subscriptionId"])
 
-        let service = try #require(agent.fleet.service("vp1"))
-        let job = try await service.enqueue(gcodeFile: file, name: "benchy")
-        let seen = try await Self.collect(agent, id, until: Self.isJobState("completed"))
+            let service = try #require(agent.fleet.service("vp1"))
+            let job = try await service.enqueue(gcodeFile: file, name: "benchy")
+            let seen = try await Self.collect(agent, id, until: Self.isJobState("completed"))
 
-        let topics = Set(seen.compactMap { $0["callbackId"]?.stringValue })
-        #expect(topics.isSuperset(of: ["printer.status", "printer.temperature", "job.progress", "job.state", "queue.changed", "printer.message"]))
-        #expect(seen.contains(where: Self.isJobState("printing")))
-        let printingStatus = seen.filter { $0["callbackId"] == "printer.status" && $0["result"]?["state"] == "printing" }
-        #expect(!printingStatus.isEmpty)
-        #expect(printingStatus.first?["result"]?["job"]?["jobId"]?.stringValue == job.id)
-        #expect(seen.contains { $0["callbackId"] == "printer.message" && $0["result"]?["text"] == "Layer 1" && $0["result"]?["kind"] == "display" })
-        let progress = seen.compactMap { $0["callbackId"] == "job.progress" ? $0["result"]?["progress"]?.doubleValue : nil }
-        #expect(progress == progress.sorted(), "progress only grows")
+            let topics = Set(seen.compactMap { $0["callbackId"]?.stringValue })
+            #expect(topics.isSuperset(of: ["printer.status", "printer.temperature", "job.progress", "job.state", "queue.changed", "printer.message"]))
+            #expect(seen.contains(where: Self.isJobState("printing")))
+            let printingStatus = seen.filter { $0["callbackId"] == "printer.status" && $0["result"]?["state"] == "printing" }
+            #expect(!printingStatus.isEmpty)
+            #expect(printingStatus.first?["result"]?["job"]?["jobId"]?.stringValue == job.id)
+            #expect(seen.contains { $0["callbackId"] == "printer.message" && $0["result"]?["text"] == "Layer 1" && $0["result"]?["kind"] == "display" })
+            let progress = seen.compactMap { $0["callbackId"] == "job.progress" ? $0["result"]?["progress"]?.doubleValue : nil }
+            #expect(progress == progress.sorted(), "progress only grows")
 
-        let history = try await agent.result("queue.list", ["include": "all"], token: agent.harnessToken)
-        let entry = try #require(history["jobs"]?.arrayValue?.first { $0["jobId"]?.stringValue == job.id })
-        #expect(entry["state"] == "completed")
-        #expect(entry["progress"]?.doubleValue == 1)
-        #expect(entry["confirmedLines"]?.intValue == 4002)
-        #expect(agent.printer.executedCommands.filter { $0.hasPrefix("G1 ") }.count == 4000)
+            let history = try await agent.result("queue.list", ["include": "all"], token: agent.harnessToken)
+            let entry = try #require(history["jobs"]?.arrayValue?.first { $0["jobId"]?.stringValue == job.id })
+            #expect(entry["state"] == "completed")
+            #expect(entry["progress"]?.doubleValue == 1)
+            #expect(entry["confirmedLines"]?.intValue == 4002)
+            #expect(agent.printer.executedCommands.filter { $0.hasPrefix("G1 ") }.count == 4000)
+        }
     }
 
     @Test func pauseResumeAndStopActOnTheJobAndStoppingSwitchesTheHeatersOff() async throws {
-        let agent = try await AgentUnderTest.start { $0.baudRate = 115_200 }
-        defer { Task { await agent.stop() } }
-        let fixtures = try GCodeFixtures()
-        defer { fixtures.remove() }
-        let file = try Self.jobFile(fixtures, moves: 40_000)
-        let token = agent.harnessToken
-        let subscription = try await agent.result("events.subscribe", ["topics": ["job.state"]], token: token)
-        let id = try #require(subscription["subscriptionId"])
-        let service = try #require(agent.fleet.service("vp1"))
-        let job = try await service.enqueue(gcodeFile: file)
-        let waiting = try await service.enqueue(gcodeFile: file, name: "second")
-        _ = try await Self.collect(agent, id, until: Self.isJobState("printing"))
+        try await AgentUnderTest.with(configurePrinter: { $0.baudRate = 115_200 }) { agent in
+            let fixtures = try GCodeFixtures()
+            defer { fixtures.remove() }
+            let file = try Self.jobFile(fixtures, moves: 40_000)
+            let token = agent.harnessToken
+            let subscription = try await agent.result("events.subscribe", ["topics": ["job.state"]], token: token)
+            let id = try #require(subscription["subscriptionId"])
+            let service = try #require(agent.fleet.service("vp1"))
+            let job = try await service.enqueue(gcodeFile: file)
+            let waiting = try await service.enqueue(gcodeFile: file, name: "second")
+            _ = try await Self.collect(agent, id, until: Self.isJobState("printing"))
 
-        let paused = try await agent.result("print.pause", ["serviceId": "vp1"], token: token)
-        #expect(paused["job"]?["jobId"]?.stringValue == job.id)
-        #expect(paused["queue"]?.arrayValue?.count == 2)
-        _ = try await Self.collect(agent, id, until: Self.isJobState("paused"))
-        #expect(try await agent.errorCode("print.pause", ["jobId": .string(job.id)], token: token) == JSONRPCError.invalidOperationCode)
+            let paused = try await agent.result("print.pause", ["serviceId": "vp1"], token: token)
+            #expect(paused["job"]?["jobId"]?.stringValue == job.id)
+            #expect(paused["queue"]?.arrayValue?.count == 2)
+            _ = try await Self.collect(agent, id, until: Self.isJobState("paused"))
+            #expect(try await agent.errorCode("print.pause", ["jobId": .string(job.id)], token: token) == JSONRPCError.invalidOperationCode)
 
-        _ = try await agent.result("print.resume", ["jobId": .string(job.id)], token: token)
-        _ = try await Self.collect(agent, id, until: Self.isJobState("printing"))
+            _ = try await agent.result("print.resume", ["jobId": .string(job.id)], token: token)
+            _ = try await Self.collect(agent, id, until: Self.isJobState("printing"))
 
-        // The waiting job is cancelled in the queue; the printing one on the printer.
-        let dropped = try await agent.result("print.stop", ["jobId": .string(waiting.id)], token: token)
-        #expect(dropped["job"]?["state"] == "cancelled")
-        _ = try await agent.result("print.stop", ["serviceId": "vp1"], token: token)
-        let seen = try await Self.collect(agent, id) { callback in
-            Self.isJobState("cancelled")(callback) && callback["result"]?["job"]?["jobId"]?.stringValue == job.id
+            // The waiting job is cancelled in the queue; the printing one on the printer.
+            let dropped = try await agent.result("print.stop", ["jobId": .string(waiting.id)], token: token)
+            #expect(dropped["job"]?["state"] == "cancelled")
+            _ = try await agent.result("print.stop", ["serviceId": "vp1"], token: token)
+            let seen = try await Self.collect(agent, id) { callback in
+                Self.isJobState("cancelled")(callback) && callback["result"]?["job"]?["jobId"]?.stringValue == job.id
+            }
+            #expect(seen.last?["result"]?["job"]?["message"]?.stringValue?.contains("cancelled at file line") == true)
+            #expect(agent.printer.executedCommands.contains("M104 S0"), "the cancel script switched the nozzle heater off")
+            #expect(agent.printer.hotendTemperatures.first?.target == 0)
+            let queue = try await agent.result("queue.list", token: token)
+            #expect(queue["jobs"]?.arrayValue?.isEmpty == true)
         }
-        #expect(seen.last?["result"]?["job"]?["message"]?.stringValue?.contains("cancelled at file line") == true)
-        #expect(agent.printer.executedCommands.contains("M104 S0"), "the cancel script switched the nozzle heater off")
-        #expect(agent.printer.hotendTemperatures.first?.target == 0)
-        let queue = try await agent.result("queue.list", token: token)
-        #expect(queue["jobs"]?.arrayValue?.isEmpty == true)
     }
 
     @Test func aPrinterUnpluggedMidPrintInterruptsTheJobAtItsLastConfirmedLineAndHoldsTheQueue() async throws {
-        let agent = try await AgentUnderTest.start { $0.baudRate = 115_200 }
-        defer { Task { await agent.stop() } }
-        let fixtures = try GCodeFixtures()
-        defer { fixtures.remove() }
-        let file = try Self.jobFile(fixtures, moves: 40_000)
-        let token = agent.harnessToken
-        let subscription = try await agent.result("events.subscribe", ["topics": ["job.state", "printer.error", "job.progress"]], token: token)
-        let id = try #require(subscription["subscriptionId"])
-        let service = try #require(agent.fleet.service("vp1"))
-        _ = try await service.enqueue(gcodeFile: file)
-        _ = try await service.enqueue(gcodeFile: file, name: "next")
-        _ = try await Self.collect(agent, id) { $0["callbackId"] == "job.progress" && ($0["result"]?["confirmedLines"]?.intValue ?? 0) > 100 }
+        try await AgentUnderTest.with(configurePrinter: { $0.baudRate = 115_200 }) { agent in
+            let fixtures = try GCodeFixtures()
+            defer { fixtures.remove() }
+            let file = try Self.jobFile(fixtures, moves: 40_000)
+            let token = agent.harnessToken
+            let subscription = try await agent.result("events.subscribe", ["topics": ["job.state", "printer.error", "job.progress"]], token: token)
+            let id = try #require(subscription["subscriptionId"])
+            let service = try #require(agent.fleet.service("vp1"))
+            _ = try await service.enqueue(gcodeFile: file)
+            _ = try await service.enqueue(gcodeFile: file, name: "next")
+            _ = try await Self.collect(agent, id) { $0["callbackId"] == "job.progress" && ($0["result"]?["confirmedLines"]?.intValue ?? 0) > 100 }
 
-        agent.printer.unplug()
-        var interrupted: JSONValue?
-        var sawLinkLost = false
-        _ = try await Self.collect(agent, id) { callback in
-            if Self.isJobState("interrupted")(callback) { interrupted = callback["result"]?["job"] }
-            if callback["callbackId"] == "printer.error", callback["result"]?["kind"] == "linkLost" { sawLinkLost = true }
-            return interrupted != nil && sawLinkLost
+            agent.printer.unplug()
+            var interrupted: JSONValue?
+            var sawLinkLost = false
+            _ = try await Self.collect(agent, id) { callback in
+                if Self.isJobState("interrupted")(callback) { interrupted = callback["result"]?["job"] }
+                if callback["callbackId"] == "printer.error", callback["result"]?["kind"] == "linkLost" { sawLinkLost = true }
+                return interrupted != nil && sawLinkLost
+            }
+            #expect((interrupted?["lastConfirmedFileLine"]?.intValue ?? 0) > 100)
+            #expect(interrupted?["message"]?.stringValue?.contains("file line") == true)
+            // The next job waits for a person: it never starts by itself on a printer in an unknown state.
+            let queue = try await agent.result("queue.list", ["serviceId": "vp1"], token: token)
+            #expect(queue["jobs"]?.arrayValue?.map { $0["state"]?.stringValue } == ["ready"])
+            // A person releases the queue; the next job starts once the printer is back, never before.
+            let released = try await agent.result("print.resume", ["serviceId": "vp1"], token: token)
+            #expect(released["job"] == .null)
+            #expect(released["queue"]?.arrayValue?.count == 1)
+            #expect(try await agent.errorCode("print.resume", ["serviceId": "vp1"], token: token) == JSONRPCError.invalidOperationCode)
         }
-        #expect((interrupted?["lastConfirmedFileLine"]?.intValue ?? 0) > 100)
-        #expect(interrupted?["message"]?.stringValue?.contains("file line") == true)
-        // The next job waits for a person: it never starts by itself on a printer in an unknown state.
-        let queue = try await agent.result("queue.list", ["serviceId": "vp1"], token: token)
-        #expect(queue["jobs"]?.arrayValue?.map { $0["state"]?.stringValue } == ["ready"])
-        // A person releases the queue; the next job starts once the printer is back, never before.
-        let released = try await agent.result("print.resume", ["serviceId": "vp1"], token: token)
-        #expect(released["job"] == .null)
-        #expect(released["queue"]?.arrayValue?.count == 1)
-        #expect(try await agent.errorCode("print.resume", ["serviceId": "vp1"], token: token) == JSONRPCError.invalidOperationCode)
     }
 
     @Test func anEmergencyStopHaltsThePrinterAndSaysSo() async throws {
-        let agent = try await AgentUnderTest.start()
-        defer { Task { await agent.stop() } }
-        let token = agent.harnessToken
-        let subscription = try await agent.result("events.subscribe", ["topics": ["printer.error"]], token: token)
-        let id = try #require(subscription["subscriptionId"])
-        _ = try await agent.result("printer.emergencyStop", ["serviceId": "vp1"], token: token)
-        let seen = try await Self.collect(agent, id) { $0["callbackId"] == "printer.error" && $0["result"]?["kind"] == "halted" }
-        #expect(!seen.isEmpty)
-        #expect(agent.printer.isHalted)
-        let status = try await agent.result("printer.status", ["serviceId": "vp1"], token: token)
-        #expect(status["state"] == "halted")
-        #expect(try await agent.errorCode("printer.gcode", ["serviceId": "vp1", "lines": ["M105"]], token: token)
-                == JSONRPCError.printerHaltedCode)
+        try await AgentUnderTest.with { agent in
+            let token = agent.harnessToken
+            let subscription = try await agent.result("events.subscribe", ["topics": ["printer.error"]], token: token)
+            let id = try #require(subscription["subscriptionId"])
+            _ = try await agent.result("printer.emergencyStop", ["serviceId": "vp1"], token: token)
+            let seen = try await Self.collect(agent, id) { $0["callbackId"] == "printer.error" && $0["result"]?["kind"] == "halted" }
+            #expect(!seen.isEmpty)
+            #expect(agent.printer.isHalted)
+            let status = try await agent.result("printer.status", ["serviceId": "vp1"], token: token)
+            #expect(status["state"] == "halted")
+            #expect(try await agent.errorCode("printer.gcode", ["serviceId": "vp1", "lines": ["M105"]], token: token)
+                    == JSONRPCError.printerHaltedCode)
+        }
     }
 }

@@ -11,6 +11,8 @@ import ServiceLifecycle
 /// store's last-use times are written out.
 public struct AgentDaemon: Sendable {
     public static let version = "0.3.0"
+    /// What a graceful shutdown may take before the rest is cancelled: within systemd's TimeoutStopSec (30 s).
+    public static let gracefulShutdownTimeout: Duration = .seconds(20)
 
     public let configuration: AgentConfiguration
     public let logger: Logger
@@ -63,7 +65,9 @@ public struct AgentDaemon: Sendable {
         let publisher = CallbackPublisher(fleet: fleet, hub: hub, statusInterval: configuration.events.statusInterval,
                                           pollSubscriptionTTL: configuration.events.pollSubscriptionTTL, logger: logger)
 
-        // Shut down in reverse order: the endpoint first, the printers last.
+        // A group shuts down in reverse order: the endpoint first, then the callbacks, the printers last (each
+        // cancels its job so that its heaters go off). The graceful shutdown is bounded: what is left after
+        // `gracefulShutdownTimeout` is cancelled, and a printing service's cancellation still cancels its job.
         var services: [any Service] = [FleetService(fleet: fleet), CallbackService(publisher: publisher)]
         if configuration.printers.servesAutodetectedPrinters {
             services.append(PrinterDiscoveryService(fleet: fleet, configuration: configuration,
@@ -72,10 +76,12 @@ public struct AgentDaemon: Sendable {
             logger.warning("no printer is configured and autodetection is off: nothing to serve")
         }
         services.append(application)
-        let group = ServiceGroup(configuration: .init(
+        var groupConfiguration = ServiceGroupConfiguration(
             services: services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+            logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = Self.gracefulShutdownTimeout
+        let group = ServiceGroup(configuration: groupConfiguration)
         defer {
             do { try tokens.flush() } catch { logger.error("the token store could not be written: \(error)") }
         }

@@ -25,13 +25,13 @@ public struct CallbackPublisher: Sendable {
         self.logger = logger
     }
 
-    /// Runs until the fleet's notices end or the task is cancelled.
+    /// Runs until the task is cancelled. The printers may stop first (a shutdown stops them before the endpoint):
+    /// the end of their notices does not end this, so that a service group sees it end only when asked to.
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await publishNotices() }
             group.addTask { await publishStatusWhilePrinting() }
-            await group.next()
-            group.cancelAll()
+            await group.waitForAll()
         }
     }
 
