@@ -193,7 +193,6 @@ final class AgentUnderTest: Sendable {
                        _ condition: @escaping (JSONValue) -> Bool) async throws {
         let subscription = try await result("events.subscribe", ["topics": .array([.string(topic)])], token: harnessToken)
         let id = try #require(subscription["subscriptionId"])
-        defer { Task { [self] in _ = try? await call("events.unsubscribe", ["subscriptionId": id], token: harnessToken) } }
         var satisfied: Set<String> = []
         let deadline = ContinuousClock.now + timeout
         while satisfied.count < count {
@@ -203,6 +202,7 @@ final class AgentUnderTest: Sendable {
                 satisfied.insert(service)
             }
         }
+        _ = try await result("events.unsubscribe", ["subscriptionId": id], token: harnessToken)
     }
 
     /// One `events.poll`; an empty list when it timed out with 204.

@@ -10,134 +10,134 @@ import VirtualPrinter
 @Suite(.serialized, .timeLimit(.minutes(2)))
 struct ClientCommandTests {
     @Test func pairingReadsTheCodeFromStandardInputAndTheStoredTokenServesTheOtherVerbs() async throws {
-        let agent = try await AgentUnderTest.start()
-        defer { Task { await agent.stop() } }
-        let home = try ConfigHome()
-        defer { home.remove() }
-        let url = agent.baseURL
+        try await AgentUnderTest.with { agent in
+            let home = try ConfigHome()
+            defer { home.remove() }
+            let url = agent.baseURL
 
-        let pairing = try ClientProcess(["client", "pair", "--url", url, "--name", "client tests"], configHome: home.directory)
-        let code = try await Self.pairingCode(on: agent.printer, while: pairing)
-        pairing.send(code + "\n")
-        pairing.closeInput()
-        let paired = await pairing.finished()
-        #expect(paired.status == 0, "\(paired.stderr)")
-        #expect(paired.stdout.contains("pairing code off the display of vp1"))
-        #expect(paired.stdout.contains("paired with \(url)"))
-        let credential = try #require(try home.store.load(for: AgentURL(parsing: url)))
-        #expect(!paired.stdout.contains(credential.accessToken) && !paired.stderr.contains(credential.accessToken))
-        #expect(try await agent.result("printer.status", ["serviceId": "vp1"], token: credential.accessToken)["state"] == "idle")
+            let pairing = try ClientProcess(["client", "pair", "--url", url, "--name", "client tests"], configHome: home.directory)
+            let code = try await Self.pairingCode(on: agent.printer, while: pairing)
+            pairing.send(code + "\n")
+            pairing.closeInput()
+            let paired = await pairing.finished()
+            #expect(paired.status == 0, "\(paired.stderr)")
+            #expect(paired.stdout.contains("pairing code off the display of vp1"))
+            #expect(paired.stdout.contains("paired with \(url)"))
+            let credential = try #require(try home.store.load(for: AgentURL(parsing: url)))
+            #expect(!paired.stdout.contains(credential.accessToken) && !paired.stderr.contains(credential.accessToken))
+            #expect(try await agent.result("printer.status", ["serviceId": "vp1"], token: credential.accessToken)["state"] == "idle")
 
-        let status = try await ClientProcess.run(["client", "status", "--url", url], configHome: home.directory)
-        #expect(status.status == 0, "\(status.stderr)")
-        #expect(status.lines.first?.hasPrefix("vp1 idle · nozzle ") == true, "\(status.stdout)")
+            let status = try await ClientProcess.run(["client", "status", "--url", url], configHome: home.directory)
+            #expect(status.status == 0, "\(status.stderr)")
+            #expect(status.lines.first?.hasPrefix("vp1 idle · nozzle ") == true, "\(status.stdout)")
 
-        let identity = try await agent.result("printer.info", ["serviceId": "vp1"], token: agent.harnessToken)
-        let productName = try #require(identity["productName"]?.stringValue)
-        let info = try await ClientProcess.run(["client", "info", "--url", url, "--printer", "vp1"], configHome: home.directory)
-        #expect(info.status == 0, "\(info.stderr)")
-        #expect(info.lines == [PrinterText.info(identity)])
-        #expect(info.stdout.hasPrefix(productName))
+            let identity = try await agent.result("printer.info", ["serviceId": "vp1"], token: agent.harnessToken)
+            let productName = try #require(identity["productName"]?.stringValue)
+            let info = try await ClientProcess.run(["client", "info", "--url", url, "--printer", "vp1"], configHome: home.directory)
+            #expect(info.status == 0, "\(info.stderr)")
+            #expect(info.lines == [PrinterText.info(identity)])
+            #expect(info.stdout.hasPrefix(productName))
 
-        let gcode = try await ClientProcess.run(["client", "gcode", "--url", url, "M105"], configHome: home.directory)
-        #expect(gcode.status == 0, "\(gcode.stderr)")
-        #expect(gcode.lines.first == "> M105")
-        #expect(gcode.lines.dropFirst().contains { $0.contains("T:") }, "\(gcode.stdout)")
+            let gcode = try await ClientProcess.run(["client", "gcode", "--url", url, "M105"], configHome: home.directory)
+            #expect(gcode.status == 0, "\(gcode.stderr)")
+            #expect(gcode.lines.first == "> M105")
+            #expect(gcode.lines.dropFirst().contains { $0.contains("T:") }, "\(gcode.stdout)")
 
-        let empty = try await ClientProcess.run(["client", "queue", "--url", url], configHome: home.directory)
-        #expect(empty.lines == ["queue empty"], "\(empty.stdout)\(empty.stderr)")
-        let fixtures = try GCodeFixtures()
-        defer { fixtures.remove() }
-        let file = try fixtures.denseSegments(200).path
-        let job = try await #require(agent.fleet.service("vp1")).enqueue(gcodeFile: file, name: "benchy")
-        let queue = try await ClientProcess.run(["client", "queue", "--all", "--url", url], configHome: home.directory)
-        #expect(queue.status == 0, "\(queue.stderr)")
-        #expect(queue.lines.contains { $0.contains("\(job.id) benchy ") }, "\(queue.stdout)")
+            let empty = try await ClientProcess.run(["client", "queue", "--url", url], configHome: home.directory)
+            #expect(empty.lines == ["queue empty"], "\(empty.stdout)\(empty.stderr)")
+            let fixtures = try GCodeFixtures()
+            defer { fixtures.remove() }
+            let file = try fixtures.denseSegments(200).path
+            let job = try await #require(agent.fleet.service("vp1")).enqueue(gcodeFile: file, name: "benchy")
+            let queue = try await ClientProcess.run(["client", "queue", "--all", "--url", url], configHome: home.directory)
+            #expect(queue.status == 0, "\(queue.stderr)")
+            #expect(queue.lines.contains { $0.contains("\(job.id) benchy ") }, "\(queue.stdout)")
+        }
     }
 
     @Test func jsonOutputIsTheAgentsResultOneObjectPerLine() async throws {
-        let agent = try await AgentUnderTest.start()
-        defer { Task { await agent.stop() } }
-        let home = try ConfigHome()
-        defer { home.remove() }
-        try home.store.save(ClientCredential(accessToken: agent.harnessToken), for: AgentURL(parsing: agent.baseURL))
+        try await AgentUnderTest.with { agent in
+            let home = try ConfigHome()
+            defer { home.remove() }
+            try home.store.save(ClientCredential(accessToken: agent.harnessToken), for: AgentURL(parsing: agent.baseURL))
 
-        // The address from the environment, as scripts set it once.
-        let environment = ["THREEDP_AGENT_URL": agent.baseURL]
-        let discovery = try Self.json(try await ClientProcess.run(["client", "discover", "--json"], configHome: home.directory, environment: environment))
-        #expect(discovery["services"]?.arrayValue?.compactMap { $0["serviceId"]?.stringValue } == ["vp1"])
-        #expect(discovery["agent"]?["apiVersion"] == "1.0")
+            // The address from the environment, as scripts set it once.
+            let environment = ["THREEDP_AGENT_URL": agent.baseURL]
+            let discovery = try Self.json(try await ClientProcess.run(["client", "discover", "--json"], configHome: home.directory, environment: environment))
+            #expect(discovery["services"]?.arrayValue?.compactMap { $0["serviceId"]?.stringValue } == ["vp1"])
+            #expect(discovery["agent"]?["apiVersion"] == "1.0")
 
-        let status = try Self.json(try await ClientProcess.run(["client", "status", "--json"], configHome: home.directory, environment: environment))
-        #expect(status["serviceId"] == "vp1")
-        #expect(status["state"] == "idle")
-        #expect(ThreeDPSchema.validateResult(method: "printer.status", status).isEmpty)
+            let status = try Self.json(try await ClientProcess.run(["client", "status", "--json"], configHome: home.directory, environment: environment))
+            #expect(status["serviceId"] == "vp1")
+            #expect(status["state"] == "idle")
+            #expect(ThreeDPSchema.validateResult(method: "printer.status", status).isEmpty)
 
-        let gcode = try Self.json(try await ClientProcess.run(["client", "gcode", "--json", "M105"], configHome: home.directory, environment: environment))
-        #expect(gcode["responses"]?[0]?["line"] == "M105")
+            let gcode = try Self.json(try await ClientProcess.run(["client", "gcode", "--json", "M105"], configHome: home.directory, environment: environment))
+            #expect(gcode["responses"]?[0]?["line"] == "M105")
 
-        let attributes = try Self.json(try await ClientProcess.run(["client", "attributes", "--json"], configHome: home.directory, environment: environment))
-        #expect(attributes["printerType"] == "FFF")
+            let attributes = try Self.json(try await ClientProcess.run(["client", "attributes", "--json"], configHome: home.directory, environment: environment))
+            #expect(attributes["printerType"] == "FFF")
 
-        let queue = try Self.json(try await ClientProcess.run(["client", "queue", "--json", "--all"], configHome: home.directory, environment: environment))
-        #expect(queue["jobs"]?.arrayValue != nil)
+            let queue = try Self.json(try await ClientProcess.run(["client", "queue", "--json", "--all"], configHome: home.directory, environment: environment))
+            #expect(queue["jobs"]?.arrayValue != nil)
+        }
     }
 
     @Test func pauseResumeAndStopActOnTheCurrentJobOrTheOneNamed() async throws {
-        let agent = try await AgentUnderTest.start { $0.baudRate = 115_200 }
-        defer { Task { await agent.stop() } }
-        let home = try ConfigHome()
-        defer { home.remove() }
-        try home.store.save(ClientCredential(accessToken: agent.harnessToken), for: AgentURL(parsing: agent.baseURL))
-        let fixtures = try GCodeFixtures()
-        defer { fixtures.remove() }
-        let job = try await #require(agent.fleet.service("vp1")).enqueue(gcodeFile: try fixtures.denseSegments(40_000).path, name: "long")
-        try await agent.waitForStatus { $0["state"] == "printing" }
-        let options = ["--url", agent.baseURL]
+        try await AgentUnderTest.with(configurePrinter: { $0.baudRate = 115_200 }) { agent in
+            let home = try ConfigHome()
+            defer { home.remove() }
+            try home.store.save(ClientCredential(accessToken: agent.harnessToken), for: AgentURL(parsing: agent.baseURL))
+            let fixtures = try GCodeFixtures()
+            defer { fixtures.remove() }
+            let job = try await #require(agent.fleet.service("vp1")).enqueue(gcodeFile: try fixtures.denseSegments(40_000).path, name: "long")
+            try await agent.waitForStatus { $0["state"] == "printing" }
+            let options = ["--url", agent.baseURL]
 
-        let pause = try await ClientProcess.run(["client", "pause"] + options, configHome: home.directory)
-        #expect(pause.status == 0, "\(pause.stderr)")
-        #expect(pause.lines.first?.hasPrefix("1. \(job.id) long ") == true, "\(pause.stdout)")
-        #expect(pause.lines.dropFirst().first == "queue:")
-        try await agent.waitForStatus { $0["state"] == "paused" }
+            let pause = try await ClientProcess.run(["client", "pause"] + options, configHome: home.directory)
+            #expect(pause.status == 0, "\(pause.stderr)")
+            #expect(pause.lines.first?.hasPrefix("1. \(job.id) long ") == true, "\(pause.stdout)")
+            #expect(pause.lines.dropFirst().first == "queue:")
+            try await agent.waitForStatus { $0["state"] == "paused" }
 
-        let again = try await ClientProcess.run(["client", "pause"] + options, configHome: home.directory)
-        #expect(again.status == 1, "a paused job cannot be paused: \(again.stdout)")
-        #expect(again.stderr.contains("the agent refused"), "\(again.stderr)")
+            let again = try await ClientProcess.run(["client", "pause"] + options, configHome: home.directory)
+            #expect(again.status == 1, "a paused job cannot be paused: \(again.stdout)")
+            #expect(again.stderr.contains("the agent refused"), "\(again.stderr)")
 
-        let resume = try Self.json(try await ClientProcess.run(["client", "resume", "--json", "--job", job.id] + options, configHome: home.directory))
-        #expect(resume["job"]?["jobId"]?.stringValue == job.id)
-        try await agent.waitForStatus { $0["state"] == "printing" }
+            let resume = try Self.json(try await ClientProcess.run(["client", "resume", "--json", "--job", job.id] + options, configHome: home.directory))
+            #expect(resume["job"]?["jobId"]?.stringValue == job.id)
+            try await agent.waitForStatus { $0["state"] == "printing" }
 
-        let stop = try Self.json(try await ClientProcess.run(["client", "stop", "--json", "--printer", "vp1"] + options, configHome: home.directory))
-        #expect(stop["job"]?["jobId"]?.stringValue == job.id)
-        #expect(ThreeDPSchema.validateResult(method: "print.stop", stop).isEmpty)
+            let stop = try Self.json(try await ClientProcess.run(["client", "stop", "--json", "--printer", "vp1"] + options, configHome: home.directory))
+            #expect(stop["job"]?["jobId"]?.stringValue == job.id)
+            #expect(ThreeDPSchema.validateResult(method: "print.stop", stop).isEmpty)
+        }
     }
 
     @Test func withoutPairingAVerbIsRefusedWithTheWayToPair() async throws {
-        let agent = try await AgentUnderTest.start()
-        defer { Task { await agent.stop() } }
-        let home = try ConfigHome()
-        defer { home.remove() }
-        let url = agent.baseURL
+        try await AgentUnderTest.with { agent in
+            let home = try ConfigHome()
+            defer { home.remove() }
+            let url = agent.baseURL
 
-        let status = try await ClientProcess.run(["client", "status", "--url", url + "/3dp/v1"], configHome: home.directory)
-        #expect(status.status == 1)
-        #expect(status.stdout.isEmpty)
-        #expect(status.stderr.contains("not paired with \(url); run `3dp-agent client pair --url \(url)`"), "\(status.stderr)")
+            let status = try await ClientProcess.run(["client", "status", "--url", url + "/3dp/v1"], configHome: home.directory)
+            #expect(status.status == 1)
+            #expect(status.stdout.isEmpty)
+            #expect(status.stderr.contains("not paired with \(url); run `3dp-agent client pair --url \(url)`"), "\(status.stderr)")
 
-        // Discovery needs no pairing.
-        let discovery = try await ClientProcess.run(["client", "discover", "--url", url], configHome: home.directory)
-        #expect(discovery.status == 0, "\(discovery.stderr)")
-        #expect(discovery.lines.contains { $0.hasPrefix("  vp1 ") })
+            // Discovery needs no pairing.
+            let discovery = try await ClientProcess.run(["client", "discover", "--url", url], configHome: home.directory)
+            #expect(discovery.status == 0, "\(discovery.stderr)")
+            #expect(discovery.lines.contains { $0.hasPrefix("  vp1 ") })
 
-        // A wrong code is the agent's refusal, and nothing is stored.
-        let wrong = try await ClientProcess.run(["client", "pair", "--url", url, "--code", "000000"], configHome: home.directory)
-        let shown = agent.printer.displayMessage.map { String($0.suffix(6)) }
-        if shown != "000000" {
-            #expect(wrong.status == 1)
-            #expect(wrong.stderr.contains("the agent refused"), "\(wrong.stderr)")
-            #expect(try home.store.readAll().isEmpty)
+            // A wrong code is the agent's refusal, and nothing is stored.
+            let wrong = try await ClientProcess.run(["client", "pair", "--url", url, "--code", "000000"], configHome: home.directory)
+            let shown = agent.printer.displayMessage.map { String($0.suffix(6)) }
+            if shown != "000000" {
+                #expect(wrong.status == 1)
+                #expect(wrong.stderr.contains("the agent refused"), "\(wrong.stderr)")
+                #expect(try home.store.readAll().isEmpty)
+            }
         }
     }
 
@@ -155,23 +155,23 @@ struct ClientCommandTests {
     }
 
     @Test func severalPrintersNeedPrinterAndTheErrorListsThem() async throws {
-        let agent = try await AgentUnderTest.start(printers: 2)
-        defer { Task { await agent.stop() } }
-        let home = try ConfigHome()
-        defer { home.remove() }
-        try home.store.save(ClientCredential(accessToken: agent.harnessToken), for: AgentURL(parsing: agent.baseURL))
+        try await AgentUnderTest.with(printers: 2) { agent in
+            let home = try ConfigHome()
+            defer { home.remove() }
+            try home.store.save(ClientCredential(accessToken: agent.harnessToken), for: AgentURL(parsing: agent.baseURL))
 
-        let ambiguous = try await ClientProcess.run(["client", "status", "--url", agent.baseURL], configHome: home.directory)
-        #expect(ambiguous.status == 2)
-        #expect(ambiguous.stderr.contains("(vp1, vp2); choose one with --printer ID"), "\(ambiguous.stderr)")
+            let ambiguous = try await ClientProcess.run(["client", "status", "--url", agent.baseURL], configHome: home.directory)
+            #expect(ambiguous.status == 2)
+            #expect(ambiguous.stderr.contains("(vp1, vp2); choose one with --printer ID"), "\(ambiguous.stderr)")
 
-        let chosen = try await ClientProcess.run(["client", "status", "--url", agent.baseURL, "--printer", "vp2"], configHome: home.directory)
-        #expect(chosen.status == 0, "\(chosen.stderr)")
-        #expect(chosen.stdout.hasPrefix("vp2 idle"))
+            let chosen = try await ClientProcess.run(["client", "status", "--url", agent.baseURL, "--printer", "vp2"], configHome: home.directory)
+            #expect(chosen.status == 0, "\(chosen.stderr)")
+            #expect(chosen.stdout.hasPrefix("vp2 idle"))
 
-        let unknown = try await ClientProcess.run(["client", "info", "--url", agent.baseURL, "--printer", "vp9"], configHome: home.directory)
-        #expect(unknown.status == 1)
-        #expect(unknown.stderr.contains("the agent refused"), "\(unknown.stderr)")
+            let unknown = try await ClientProcess.run(["client", "info", "--url", agent.baseURL, "--printer", "vp9"], configHome: home.directory)
+            #expect(unknown.status == 1)
+            #expect(unknown.stderr.contains("the agent refused"), "\(unknown.stderr)")
+        }
     }
 
     @Test func watchPrintsALinePerCallbackUntilTheAgentCloses() async throws {
@@ -198,6 +198,7 @@ struct ClientCommandTests {
         #expect(ended.lines.allSatisfy { $0.contains(" vp1 ") })
         #expect(!ended.signalled)
         #expect(ended.status == 2)
+        #expect(ended.stderr.contains("the agent is shutting down"), "\(ended.stderr)")
         #expect(ended.stderr.contains("watching printer.status of vp1"), "\(ended.stderr)")
         #expect(ended.stderr.contains("closed the connection"), "\(ended.stderr)")
     }

@@ -65,9 +65,10 @@ public struct AgentDaemon: Sendable {
         let publisher = CallbackPublisher(fleet: fleet, hub: hub, statusInterval: configuration.events.statusInterval,
                                           pollSubscriptionTTL: configuration.events.pollSubscriptionTTL, logger: logger)
 
-        // A group shuts down in reverse order: the endpoint first, then the callbacks, the printers last (each
-        // cancels its job so that its heaters go off). The graceful shutdown is bounded: what is left after
-        // `gracefulShutdownTimeout` is cancelled, and a printing service's cancellation still cancels its job.
+        // A group shuts down in reverse order: the clients are told goodbye, the endpoint stops, then the callbacks,
+        // and the printers last (each cancels its job so that its heaters go off). The graceful shutdown is bounded:
+        // what is left after `gracefulShutdownTimeout` is cancelled, and a printing service's cancellation still
+        // cancels its job.
         var services: [any Service] = [FleetService(fleet: fleet), CallbackService(publisher: publisher)]
         if configuration.printers.servesAutodetectedPrinters {
             services.append(PrinterDiscoveryService(fleet: fleet, configuration: configuration,
@@ -76,6 +77,7 @@ public struct AgentDaemon: Sendable {
             logger.warning("no printer is configured and autodetection is off: nothing to serve")
         }
         services.append(application)
+        services.append(ClientFarewellService(hub: hub))
         var groupConfiguration = ServiceGroupConfiguration(
             services: services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],

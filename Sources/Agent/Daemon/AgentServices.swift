@@ -48,3 +48,15 @@ struct PrinterDiscoveryService: Service {
         }
     }
 }
+
+/// Ends the clients when the agent stops: WebSocket sessions and long polls would otherwise hold the HTTP server's
+/// graceful shutdown open (and the printers' behind it) for as long as a Manager stays connected. Listed after
+/// the server, so the group shuts it down first.
+struct ClientFarewellService: Service {
+    let hub: EventHub
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await hub.closeAll(reason: "the agent is shutting down")
+    }
+}

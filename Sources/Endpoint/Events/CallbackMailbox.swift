@@ -1,23 +1,42 @@
 import PrinterLink
 
+/// Why a client's mailbox closed, which decides how its transport ends it.
+public struct MailboxClosing: Sendable, Equatable {
+    public enum Cause: Sendable, Equatable {
+        /// It overflowed: the client could not keep up (WebSocket close 1008, `clientTooSlow`).
+        case clientTooSlow
+        /// The agent is shutting down (WebSocket close 1001).
+        case agentStopping
+        /// The connection closed, the subscription was ended or expired.
+        case ended
+    }
+
+    public var cause: Cause
+    public var reason: String
+
+    public init(_ cause: Cause, _ reason: String) {
+        self.cause = cause
+        self.reason = reason
+    }
+}
+
 /// Where one client's callbacks wait to be written: a WebSocket connection (all its subscriptions share it, so
 /// callbacks arrive in the order they happened) or one long-polling subscription. Bounded by its
-/// `CallbackQueue`; when that overflows the mailbox closes with the reason and the transport ends the client.
+/// `CallbackQueue`; when that overflows the mailbox closes and the transport ends the client.
 public final class CallbackMailbox: Sendable, Equatable {
     public typealias Callback = CallbackQueue<[UInt8]>.Callback
 
     public enum Delivery: Sendable, Equatable {
         case callbacks
-        /// The client could not keep up (or the agent is stopping): end it with this reason.
-        case closed(String)
+        case closed(MailboxClosing)
     }
 
     private struct State {
         var queue: CallbackQueue<[UInt8]>
-        var closedReason: String?
+        var closing: MailboxClosing?
         var waiter: CheckedContinuation<Void, Never>?
         var waiterID: UInt64 = 0
-        var closeWaiters: [CheckedContinuation<String, Never>] = []
+        var closeWaiters: [CheckedContinuation<MailboxClosing, Never>] = []
     }
 
     private let state: Locked<State>
@@ -32,46 +51,47 @@ public final class CallbackMailbox: Sendable, Equatable {
     @discardableResult
     public func post(_ callback: Callback) -> Bool {
         let (waiter, overflow, wasClosed) = state.withLock { state -> (CheckedContinuation<Void, Never>?, String?, Bool) in
-            guard state.closedReason == nil else { return (nil, nil, true) }
+            guard state.closing == nil else { return (nil, nil, true) }
             if case .overflow(let reason) = state.queue.enqueue(callback) { return (nil, reason, false) }
             defer { state.waiter = nil }
             return (state.waiter, nil, false)
         }
         if wasClosed { return false }
         if let overflow {
-            close(reason: overflow)
+            close(MailboxClosing(.clientTooSlow, overflow))
             return false
         }
         waiter?.resume()
         return true
     }
 
-    public func close(reason: String) {
-        let (waiter, closeWaiters, finalReason) = state.withLock { state in
-            if state.closedReason == nil { state.closedReason = reason }
+    /// Closes the mailbox; the first closing counts, later ones change nothing.
+    public func close(_ closing: MailboxClosing) {
+        let (waiter, closeWaiters, final) = state.withLock { state in
+            if state.closing == nil { state.closing = closing }
             defer {
                 state.waiter = nil
                 state.closeWaiters = []
             }
-            return (state.waiter, state.closeWaiters, state.closedReason ?? reason)
+            return (state.waiter, state.closeWaiters, state.closing ?? closing)
         }
         waiter?.resume()
-        for closeWaiter in closeWaiters { closeWaiter.resume(returning: finalReason) }
+        for closeWaiter in closeWaiters { closeWaiter.resume(returning: final) }
     }
 
-    /// Returns the reason once the mailbox closes: what ends a client whose writes are stuck on a full socket.
-    public func waitUntilClosed() async -> String {
+    /// Returns once the mailbox closes: what ends a client whose writes are stuck on a full socket.
+    public func waitUntilClosed() async -> MailboxClosing {
         await withCheckedContinuation { continuation in
-            let reason = state.withLock { state -> String? in
-                if let reason = state.closedReason { return reason }
+            let closing = state.withLock { state -> MailboxClosing? in
+                if let closing = state.closing { return closing }
                 state.closeWaiters.append(continuation)
                 return nil
             }
-            if let reason { continuation.resume(returning: reason) }
+            if let closing { continuation.resume(returning: closing) }
         }
     }
 
-    public var closedReason: String? { state.withLock { $0.closedReason } }
+    public var closing: MailboxClosing? { state.withLock { $0.closing } }
 
     /// Everything waiting, oldest first.
     public func drain(limit: Int = .max) -> [Callback] {
@@ -92,7 +112,7 @@ public final class CallbackMailbox: Sendable, Equatable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { state -> Bool in
-                    if state.closedReason != nil || !state.queue.isEmpty || Task.isCancelled { return true }
+                    if state.closing != nil || !state.queue.isEmpty || Task.isCancelled { return true }
                     state.waiter = continuation
                     return false
                 }
@@ -107,7 +127,7 @@ public final class CallbackMailbox: Sendable, Equatable {
             waiter?.resume()
         }
         return state.withLock { state in
-            if let reason = state.closedReason { return .closed(reason) }
+            if let closing = state.closing { return .closed(closing) }
             return .callbacks
         }
     }

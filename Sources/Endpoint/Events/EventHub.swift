@@ -29,6 +29,10 @@ public final class EventHub: Sendable {
 
     private struct State {
         var subscriptions: [String: Subscription] = [:]
+        /// Every WebSocket connection's mailbox, subscribed or not: what a shutdown closes.
+        var connections: [ObjectIdentifier: CallbackMailbox] = [:]
+        var isClosed = false
+        var disconnectWaiters: [CheckedContinuation<Void, Never>] = []
         var latest: [LatestKey: [UInt8]] = [:]
         var nextSubscription: UInt64 = 1
     }
@@ -68,10 +72,58 @@ public final class EventHub: Sendable {
         state.withLock { $0.subscriptions.removeValue(forKey: id) }
     }
 
-    /// Ends every subscription that delivers into `mailbox` (its WebSocket closed).
-    public func unsubscribeAll(of mailbox: CallbackMailbox) {
+    /// A WebSocket connection's mailbox, for `closeAll`; false when the hub is already closed.
+    public func attach(_ mailbox: CallbackMailbox) -> Bool {
         state.withLock { state in
+            guard !state.isClosed else { return false }
+            state.connections[ObjectIdentifier(mailbox)] = mailbox
+            return true
+        }
+    }
+
+    /// Ends every subscription that delivers into `mailbox` and forgets it (its WebSocket closed).
+    public func unsubscribeAll(of mailbox: CallbackMailbox) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.subscriptions = state.subscriptions.filter { $0.value.mailbox !== mailbox }
+            state.connections[ObjectIdentifier(mailbox)] = nil
+            guard state.connections.isEmpty else { return [] }
+            defer { state.disconnectWaiters = [] }
+            return state.disconnectWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// The agent is stopping: every WebSocket client and every pending long poll is ended with `reason`, so that
+    /// no client holds up the shutdown; new connections are refused. Returns once every WebSocket session has
+    /// said goodbye (a close frame with the reason), or after `grace`.
+    public func closeAll(reason: String, grace: Duration = .seconds(3)) async {
+        let mailboxes = state.withLock { state -> [CallbackMailbox] in
+            state.isClosed = true
+            let all = Array(state.connections.values) + state.subscriptions.values.map(\.mailbox)
+            state.subscriptions = [:]
+            return all
+        }
+        for mailbox in mailboxes { mailbox.close(MailboxClosing(.agentStopping, reason)) }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let done = self.state.withLock { state -> Bool in
+                        guard !state.connections.isEmpty else { return true }
+                        state.disconnectWaiters.append(continuation)
+                        return false
+                    }
+                    if done { continuation.resume() }
+                }
+            }
+            group.addTask { try? await Task.sleep(for: grace) }
+            await group.next()
+            group.cancelAll()
+            // A session stuck past the grace keeps its waiter; release it so the group can finish.
+            let waiters = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
+                defer { state.disconnectWaiters = [] }
+                return state.disconnectWaiters
+            }
+            for waiter in waiters { waiter.resume() }
         }
     }
 
@@ -87,7 +139,7 @@ public final class EventHub: Sendable {
             for subscription in old { state.subscriptions[subscription.id] = nil }
             return old
         }
-        for subscription in expired { subscription.mailbox.close(reason: "not polled for \(ttl)") }
+        for subscription in expired { subscription.mailbox.close(MailboxClosing(.ended, "not polled for \(ttl)")) }
         return expired.count
     }
 

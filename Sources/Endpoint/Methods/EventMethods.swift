@@ -29,7 +29,7 @@ enum EventMethods {
             try request.allowingOnly(["subscriptionId"])
             let subscription = try owned(request, caller: caller, hub: context.hub)
             context.hub.unsubscribe(subscription.id)
-            if subscription.isPolled { subscription.mailbox.close(reason: "unsubscribed") }
+            if subscription.isPolled { subscription.mailbox.close(MailboxClosing(.ended, "unsubscribed")) }
             return .object(["subscriptionId": .string(subscription.id)])
         }
 
@@ -42,9 +42,13 @@ enum EventMethods {
             }
             context.hub.markPolled(subscription.id)
             defer { context.hub.markPolled(subscription.id) }
-            if case .closed(let reason) = await waitForCallbacks(subscription.mailbox, seconds: timeout) {
+            if case .closed(let closing) = await waitForCallbacks(subscription.mailbox, seconds: timeout) {
                 context.hub.unsubscribe(subscription.id)
-                throw JSONRPCError.clientTooSlow(.string(reason))
+                switch closing.cause {
+                case .clientTooSlow: throw JSONRPCError.clientTooSlow(.string(closing.reason))
+                case .agentStopping: throw JSONRPCError.noService(.string(closing.reason))
+                case .ended: throw JSONRPCError.invalidParameter(.string("the subscription ended: \(closing.reason)"))
+                }
             }
             let callbacks = subscription.mailbox.drain(limit: maxCallbacksPerPoll)
             guard !callbacks.isEmpty else { throw NoPendingCallbacks() }
