@@ -1,5 +1,6 @@
 import Board
 import Foundation
+import GCode
 import Jobs
 import PrinterLink
 
@@ -19,7 +20,7 @@ enum PrinterRoster {
                 firmwareRevision: info.firmwareRevision, serialNumber: info.serialNumber,
                 softwareRevision: info.softwareRevision, hardwareRevision: info.hardwareRevision,
                 partNumber: info.partNumber, protocolRevision: info.protocolRevision),
-            buildVolume: entry.buildVolume.map { ($0.x, $0.y, $0.z) },
+            buildVolume: entry.buildVolume.map { SoftEndstops.Axes(x: $0.x, y: $0.y, z: $0.z) },
             reconnectInterval: configuration.printers.reconnectInterval)
     }
 

@@ -37,18 +37,23 @@ public struct RPCDispatcher: Sendable {
     }
 
     public func respondOverHTTP(to message: some Collection<UInt8>, caller: RPCCaller) async -> HTTPAnswer {
-        if case .single(.success(let request)) = JSONRPCIncoming.decode(message, limits: limits),
-           request.method != Self.authenticateMethod {
+        let incoming = JSONRPCIncoming.decode(message, limits: limits)
+        if case .single(.success(let request)) = incoming, request.method != Self.authenticateMethod {
             let (response, noContent) = await callNoticingEmptyPoll(request, caller: caller)
             return noContent ? .noContent : .message(response.encodedOrInternalError())
         }
-        return .message(await respond(to: message, caller: caller))
+        var session = caller
+        return .message(await respond(to: incoming, session: &session))
     }
 
     /// The same for a session that lasts (a WebSocket): `session.authenticate` changes who the caller is for
     /// the messages that follow (7.2.3 steps 9–10).
     public func respond(to message: some Collection<UInt8>, session: inout RPCCaller) async -> [UInt8] {
-        switch JSONRPCIncoming.decode(message, limits: limits) {
+        await respond(to: JSONRPCIncoming.decode(message, limits: limits), session: &session)
+    }
+
+    private func respond(to incoming: JSONRPCIncoming, session: inout RPCCaller) async -> [UInt8] {
+        switch incoming {
         case .invalid(let refusal):
             return refusal.response.encodedOrInternalError()
         case .single(let decoded):

@@ -43,8 +43,11 @@ public struct CallbackPublisher: Sendable {
 
     private func publishStatusWhilePrinting() async {
         var sinceExpiry: Duration = .zero
+        // Deadlines on a fixed grid: the time a round takes does not stretch the interval.
+        var next = ContinuousClock.now
         while !Task.isCancelled {
-            do { try await Task.sleep(for: statusInterval) } catch { return }
+            next += statusInterval
+            do { try await Task.sleep(until: next, clock: .continuous) } catch { return }
             for service in fleet.services {
                 let report = await service.statusReport()
                 switch report.state {

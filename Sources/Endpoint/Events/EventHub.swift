@@ -148,7 +148,7 @@ public final class EventHub: Sendable {
     /// Delivers an encoded callback result to every matching subscription. A mailbox that overflows closes (its
     /// client is ended by its transport) and its subscriptions go.
     public func publish(_ topic: CallbackTopic, serviceId: String, result: [UInt8]) {
-        let closed = state.withLock { state -> [String] in
+        state.withLock { state in
             if topic.isMeasurement { state.latest[LatestKey(topic: topic, serviceId: serviceId)] = result }
             var closed: [String] = []
             var posted: Set<ObjectIdentifier> = []
@@ -160,9 +160,7 @@ public final class EventHub: Sendable {
                 }
             }
             for id in closed { state.subscriptions[id] = nil }
-            return closed
         }
-        _ = closed
     }
 
     /// A callback message around an encoded result: `{"jsonrpc","dwapiversion","id","callbackId","result"}`, with

@@ -308,8 +308,6 @@ public actor PrinterService {
             }
             do {
                 answers.append((line, try await link.send(line)))
-            } catch let error as PrinterLinkError {
-                throw .commandFailed("\(line): \(error)")
             } catch {
                 throw .commandFailed("\(line): \(error)")
             }

@@ -1,3 +1,4 @@
+import GCode
 import PrinterLink
 
 /// How one printer is reached and described: from the configuration file or from udev.
@@ -12,14 +13,14 @@ public struct PrinterServiceSettings: Sendable, Equatable {
     public var usb: USBIdentity?
     public var overrides: PrinterInfoOverrides
     /// X, Y, Z in mm, for printers whose firmware does not report M211.
-    public var buildVolume: (x: Double, y: Double, z: Double)?
+    public var buildVolume: SoftEndstops.Axes?
     /// How long to wait before opening the port again after it could not be opened or went away.
     public var reconnectInterval: Duration
 
     public init(serviceId: String, name: String? = nil, portPath: String, baudRate: Int = 115_200,
                 link: LinkSettings = LinkSettings(), usb: USBIdentity? = nil,
                 overrides: PrinterInfoOverrides = PrinterInfoOverrides(),
-                buildVolume: (x: Double, y: Double, z: Double)? = nil, reconnectInterval: Duration = .seconds(2)) {
+                buildVolume: SoftEndstops.Axes? = nil, reconnectInterval: Duration = .seconds(2)) {
         self.serviceId = serviceId
         self.name = name
         self.portPath = portPath
@@ -29,13 +30,5 @@ public struct PrinterServiceSettings: Sendable, Equatable {
         self.overrides = overrides
         self.buildVolume = buildVolume
         self.reconnectInterval = reconnectInterval
-    }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.serviceId == rhs.serviceId && lhs.name == rhs.name && lhs.portPath == rhs.portPath
-            && lhs.baudRate == rhs.baudRate && lhs.link == rhs.link && lhs.usb == rhs.usb
-            && lhs.overrides == rhs.overrides && lhs.buildVolume?.x == rhs.buildVolume?.x
-            && lhs.buildVolume?.y == rhs.buildVolume?.y && lhs.buildVolume?.z == rhs.buildVolume?.z
-            && lhs.reconnectInterval == rhs.reconnectInterval
     }
 }
