@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -41,8 +44,16 @@ let package = Package(
             dependencies: ["CUdev", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
+            name: "Content",
+            dependencies: ["COpenSSL", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOSSL", package: "swift-nio-ssl")]
+        ),
+        .target(
             name: "Jobs",
-            dependencies: ["PrinterLink", "GCode", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["PrinterLink", "GCode", "Content", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "Endpoint",
@@ -60,7 +71,7 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "GCode", "PrinterLink", "VirtualPrinter", "Board", "Jobs", "Endpoint",
+                "GCode", "PrinterLink", "VirtualPrinter", "Board", "Jobs", "Endpoint", "Content",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -70,6 +81,7 @@ let package = Package(
             name: "AgentCommand",
             dependencies: [
                 "Agent", "GCode", "PrinterLink", "VirtualPrinter", "Board", "Jobs", "Endpoint", "ManagerClient",
+                "Content",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -85,9 +97,13 @@ let package = Package(
                                                           .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                                                           .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]),
         .testTarget(name: "ManagerClientTests", dependencies: ["ManagerClient", "Endpoint", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")]),
-        .testTarget(name: "JobsTests", dependencies: ["Jobs", "PrinterLink", "GCode", "VirtualPrinter"]),
+        .testTarget(name: "JobsTests", dependencies: ["Jobs", "PrinterLink", "GCode", "VirtualPrinter", "Content",
+                                                      .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ContentTests", dependencies: ["Content", "COpenSSL",
+                                                         .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                                         .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "PrinterLink", "VirtualPrinter", "GCode", "Jobs", "Endpoint",
-                                                       "ManagerClient", "Board",
+                                                       "ManagerClient", "Board", "Content",
                                                        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                        .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]),

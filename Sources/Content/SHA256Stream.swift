@@ -1,0 +1,47 @@
+import COpenSSL
+
+/// SHA-256 fed in pieces, through OpenSSL's EVP interface: a download is hashed as it arrives, never held whole.
+public struct SHA256Stream: ~Copyable {
+    private let context: OpaquePointer
+
+    public struct Failed: Error, CustomStringConvertible {
+        public var description: String { "OpenSSL's SHA-256 failed" }
+    }
+
+    public init() throws(Failed) {
+        guard let context = EVP_MD_CTX_new() else { throw Failed() }
+        guard EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
+            EVP_MD_CTX_free(context)
+            throw Failed()
+        }
+        self.context = context
+    }
+
+    deinit { EVP_MD_CTX_free(context) }
+
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) throws(Failed) {
+        guard bytes.count > 0 else { return }
+        guard EVP_DigestUpdate(context, bytes.baseAddress, bytes.count) == 1 else { throw Failed() }
+    }
+
+    /// The digest as 64 lowercase hex digits; the stream cannot be fed after this.
+    public consuming func finalize() throws(Failed) -> String {
+        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        let status = output.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(context, $0.baseAddress, &length) }
+        guard status == 1, length == 32 else { throw Failed() }
+        return Self.hex(output.prefix(32))
+    }
+
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    static func hex(_ bytes: some Collection<UInt8>) -> String {
+        var text = [UInt8]()
+        text.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+}
