@@ -19,6 +19,8 @@ struct ConfigurationBoardFileTests {
         #expect(configuration.events == EventSettings())
         #expect(configuration.printers == PrinterSettings(autodetect: true))
         #expect(configuration.printers.servesAutodetectedPrinters)
+        #expect(configuration.content == ContentSpoolSettings())
+        #expect(configuration.contentServers.isEmpty)
     }
 
     @Test func theCommentedOutPrinterExampleIsValid() throws {
@@ -36,16 +38,20 @@ struct ConfigurationBoardFileTests {
         #expect(printer.buildVolume == BuildVolume(x: 250, y: 210, z: 210))
         #expect(printer.info.manufacturer == "Prusa Research")
         #expect(!configuration.printers.servesAutodetectedPrinters)
+        #expect(configuration.content.quotaMegabytes == 2048)
+        #expect(configuration.contentServers == [ContentServerEntry(
+            url: "https://content.example.com", name: "Example content", caFile: "/etc/3dp-agent/content-ca.pem")])
     }
 
     @Test func theBoardFileMentionsEveryKey() throws {
         let text = try String(contentsOfFile: Self.path, encoding: .utf8)
         let keys = ConfigurationDecoder.sectionKeys.values.flatMap { $0 } + ConfigurationDecoder.printerKeys
+            + ConfigurationDecoder.contentServerKeys
         for key in keys {
             #expect(text.contains("\n\(key) = ") || text.contains("\n#\(key) = ") || text.contains("\n# \(key) = "),
                     "board/3dp-agent.toml does not mention \(key)")
         }
-        for section in ["[agent]", "[endpoint]", "[events]", "[printers]", "#[[printer]]"] {
+        for section in ["[agent]", "[endpoint]", "[events]", "[printers]", "[content]", "#[[content_server]]", "#[[printer]]"] {
             #expect(text.contains("\n\(section)\n"), "board/3dp-agent.toml has no \(section)")
         }
     }

@@ -197,7 +197,51 @@ struct ConfigurationDecodingTests {
                 "test.toml: line 4, column 16: 'build_volume' in [[printer]] 1 must be an array of 3 positive numbers (X, Y, Z in mm), e.g. [250, 210, 210], not an integer"),
         Refused("[[printer]]\nid = \"a\"\nport = \"/dev/ttyACM0\"\nserial_number = 123",
                 "test.toml: line 4, column 17: 'serial_number' in [[printer]] 1 must be a string, not an integer"),
+        // [content] and [[content_server]]
+        Refused("[content]\nspool_quota_mb = 0", "test.toml: line 2, column 18: 'spool_quota_mb' in [content] must be 1…16_777_216, not 0"),
+        Refused("[content]\nreserve_mb = -1", "test.toml: line 2, column 14: 'reserve_mb' in [content] must be 0…1_048_576, not -1"),
+        Refused("[content_server]\nurl = \"https://a\"",
+                "test.toml: line 1: write [[content_server]] (one such section per server), not [content_server]"),
+        Refused("[[content_server]]\nname = \"a\"",
+                "test.toml: line 1: [[content_server]] 1 needs a 'url', such as url = \"https://content.example.com\""),
+        Refused("[[content_server]]\nurl = \"http://192.168.1.20:8632\"",
+                "test.toml: line 2, column 7: 'url' in [[content_server]] 1: 'http://192.168.1.20:8632' is plain http; use https, or set allow_plain_http = true for a server on a network you trust"),
+        Refused("[[content_server]]\nurl = \"ftp://example.com\"",
+                "test.toml: line 2, column 7: 'url' in [[content_server]] 1: 'ftp://example.com' must start with https:// (or http:// with allow_plain_http = true)"),
+        Refused("[[content_server]]\nurl = \"https://user:secret@example.com\"",
+                "test.toml: line 2, column 7: 'url' in [[content_server]] 1: 'https://user:secret@example.com' must not carry a user or password"),
+        Refused("[[content_server]]\nurl = \"https://example.com/?token=1\"",
+                "test.toml: line 2, column 7: 'url' in [[content_server]] 1: 'https://example.com/?token=1' must not have a query or fragment"),
+        Refused("[[content_server]]\nurl = \"https://\"",
+                "test.toml: line 2, column 7: 'url' in [[content_server]] 1: 'https://' has no host"),
+        Refused("[[content_server]]\nurl = \"https://a.example\"\n[[content_server]]\nurl = \"https://A.example/\"",
+                "test.toml: line 4, column 7: url 'https://A.example' of [[content_server]] 2 is already [[content_server]] 1"),
+        Refused("[[content_server]]\nurl = \"https://a.example\"\nca_file = \"ca.pem\"",
+                "test.toml: line 3, column 11: 'ca_file' in [[content_server]] 1 must be an absolute path such as /etc/3dp-agent/content-ca.pem, not 'ca.pem'"),
+        Refused("url = \"https://a.example\"",
+                "test.toml: line 1, column 1: 'url' is outside any section; it belongs under [[content_server]]"),
     ]
+
+    @Test func readsContentServers() throws {
+        let configuration = try parse("""
+            [content]
+            spool_quota_mb = 512
+            reserve_mb = 0
+            [[content_server]]
+            url = "https://content.example.com/shop/"
+            [[content_server]]
+            url = "http://192.168.1.20:8632"
+            name = "Workshop NAS"
+            allow_plain_http = true
+            ca_file = "/etc/3dp-agent/nas.pem"
+            """)
+        #expect(configuration.content == ContentSpoolSettings(quotaMegabytes: 512, reserveMegabytes: 0))
+        #expect(configuration.contentServers == [
+            ContentServerEntry(url: "https://content.example.com/shop", name: "content.example.com"),
+            ContentServerEntry(url: "http://192.168.1.20:8632", name: "Workshop NAS", allowPlainHTTP: true,
+                               caFile: "/etc/3dp-agent/nas.pem"),
+        ])
+    }
 
     @Test(arguments: refused)
     func refusesWithTheFileThePlaceAndTheReason(_ example: Refused) {

@@ -14,6 +14,10 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var events: EventSettings
     /// [printers] and the [[printer]] entries.
     public var printers: PrinterSettings
+    /// [content]
+    public var content: ContentSpoolSettings
+    /// The [[content_server]] entries: the only servers content is fetched from.
+    public var contentServers: [ContentServerEntry]
 
     public init(
         name: String,
@@ -21,7 +25,9 @@ public struct AgentConfiguration: Sendable, Equatable {
         logLevel: Logger.Level,
         listen: ListenAddress,
         events: EventSettings,
-        printers: PrinterSettings
+        printers: PrinterSettings,
+        content: ContentSpoolSettings = ContentSpoolSettings(),
+        contentServers: [ContentServerEntry] = []
     ) {
         self.name = name
         self.stateDirectory = stateDirectory
@@ -29,6 +35,8 @@ public struct AgentConfiguration: Sendable, Equatable {
         self.listen = listen
         self.events = events
         self.printers = printers
+        self.content = content
+        self.contentServers = contentServers
     }
 
     /// The configuration of an agent started without a file.

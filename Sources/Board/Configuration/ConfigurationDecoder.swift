@@ -8,7 +8,13 @@ enum ConfigurationDecoder {
         "endpoint": ["listen"],
         "events": ["status_interval", "client_queue", "poll_subscription_ttl"],
         "printers": ["autodetect", "baud", "reconnect_interval"],
+        "content": ["spool_quota_mb", "reserve_mb"],
     ]
+
+    static let contentServerKeys = ["url", "name", "allow_plain_http", "ca_file"]
+
+    /// Sections written [[name]], one per item.
+    static let arraySections = ["printer", "content_server"]
 
     static let printerKeys = [
         "id", "port", "baud", "name", "max_lines_in_flight", "ack_timeout", "build_volume",
@@ -35,14 +41,17 @@ enum ConfigurationDecoder {
         var configuration = AgentConfiguration.defaults(stateDirectory: defaultStateDirectory, hostname: hostname)
         var sections: [String: TOMLTable] = [:]
         var printerTables: [TOMLTable] = []
+        var contentServerTables: [TOMLTable] = []
         for entry in root.entries {
             switch (entry.key, entry.value) {
             case ("printer", .tableArray(let tables)):
                 printerTables = tables
-            case ("printer", .table):
+            case ("content_server", .tableArray(let tables)):
+                contentServerTables = tables
+            case (let name, .table) where arraySections.contains(name):
                 throw ConfigurationError(
                     source: source, line: entry.keyPosition.line,
-                    message: "write [[printer]] (one such section per printer), not [printer]")
+                    message: "write [[\(name)]] (one such section per \(name == "printer" ? "printer" : "server")), not [\(name)]")
             case (let name, .table(let table)) where sectionKeys[name] != nil:
                 sections[name] = table
             case (let name, .tableArray) where sectionKeys[name] != nil:
@@ -51,8 +60,8 @@ enum ConfigurationDecoder {
                     message: "[\(name)] is a single section; write [\(name)], not [[\(name)]]")
             case (let name, .table), (let name, .tableArray):
                 var message = "unknown section '\(name)'"
-                if let suggestion = KeySuggestion.closest(to: name, among: Array(sectionKeys.keys) + ["printer"]) {
-                    message += "; did you mean [\(suggestion == "printer" ? "[printer]" : suggestion)]?"
+                if let suggestion = KeySuggestion.closest(to: name, among: Array(sectionKeys.keys) + arraySections) {
+                    message += "; did you mean [\(arraySections.contains(suggestion) ? "[\(suggestion)]" : suggestion)]?"
                 }
                 throw ConfigurationError(source: source, line: entry.keyPosition.line, message: message)
             case (let key, _):
@@ -61,6 +70,8 @@ enum ConfigurationDecoder {
                     message += "; it belongs under [\(home)]"
                 } else if printerKeys.contains(key) {
                     message += "; it belongs under [[printer]]"
+                } else if contentServerKeys.contains(key) {
+                    message += "; it belongs under [[content_server]]"
                 }
                 throw ConfigurationError(
                     source: source, line: entry.keyPosition.line, column: entry.keyPosition.column, message: message)
@@ -127,7 +138,42 @@ enum ConfigurationDecoder {
             lines.append(table.position.line)
         }
         configuration.printers.entries = entries
+
+        let content = try reader("content")
+        configuration.content.quotaMegabytes = try content.integer("spool_quota_mb", in: 1...16_777_216)
+        configuration.content.reserveMegabytes =
+            try content.integer("reserve_mb", in: 0...1_048_576) ?? configuration.content.reserveMegabytes
+
+        var servers: [ContentServerEntry] = []
+        for (offset, table) in contentServerTables.enumerated() {
+            let reader = try SectionReader(
+                table: table, context: "[[content_server]] \(offset + 1)", source: source, knownKeys: contentServerKeys)
+            let server = try contentServer(reader)
+            if let other = servers.firstIndex(where: { $0.url.lowercased() == server.url.lowercased() }) {
+                throw reader.problem(
+                    table["url"]!, "url '\(server.url)' of [[content_server]] \(offset + 1) is already [[content_server]] \(other + 1)")
+            }
+            servers.append(server)
+        }
+        configuration.contentServers = servers
         return configuration
+    }
+
+    private static func contentServer(_ reader: SectionReader) throws(ConfigurationError) -> ContentServerEntry {
+        let context = reader.context
+        guard let written = try reader.string("url") else {
+            throw reader.problem("\(context) needs a 'url', such as url = \"https://content.example.com\"")
+        }
+        let allowPlainHTTP = try reader.boolean("allow_plain_http") ?? false
+        if let problem = ContentServerEntry.problem(with: written, allowPlainHTTP: allowPlainHTTP) {
+            throw reader.problem(reader.table["url"]!, "'url' in \(context): \(problem)")
+        }
+        // "https://host/" and "https://host" are one server; keep the form without the slash.
+        let url = written.hasSuffix("/") ? String(written.dropLast()) : written
+        let host = url.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: true).dropFirst().first.map(String.init) ?? url
+        return ContentServerEntry(
+            url: url, name: try reader.text("name") ?? host, allowPlainHTTP: allowPlainHTTP,
+            caFile: try reader.absolutePath("ca_file", example: "/etc/3dp-agent/content-ca.pem"))
     }
 
     private static func printerEntry(_ reader: SectionReader, defaultBaud: Int) throws(ConfigurationError)

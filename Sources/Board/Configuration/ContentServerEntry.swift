@@ -1,0 +1,54 @@
+/// One [[content_server]]: a content server this agent trusts to hand it content for a token (3D-HSF-05).
+public struct ContentServerEntry: Sendable, Equatable {
+    /// url: the server's base, `https://host[:port][/path]`; `http://` only with allow_plain_http.
+    public var url: String
+    /// name: how `content.servers` shows it; the host when not set.
+    public var name: String
+    /// allow_plain_http: whether this server may be reached without TLS (a server on the local network).
+    public var allowPlainHTTP: Bool
+    /// ca_file: a PEM file of the CA (or self-signed certificate) to trust for this server instead of the system's.
+    public var caFile: String?
+
+    public init(url: String, name: String, allowPlainHTTP: Bool = false, caFile: String? = nil) {
+        self.url = url
+        self.name = name
+        self.allowPlainHTTP = allowPlainHTTP
+        self.caFile = caFile
+    }
+
+    /// Checks the shape of a server URL: a scheme the agent speaks, a host, and nothing that would carry
+    /// credentials or vary per request.
+    static func problem(with url: String, allowPlainHTTP: Bool) -> String? {
+        let lower = url.lowercased()
+        let scheme: String
+        if lower.hasPrefix("https://") {
+            scheme = "https"
+        } else if lower.hasPrefix("http://") {
+            guard allowPlainHTTP else {
+                return "'\(url)' is plain http; use https, or set allow_plain_http = true for a server on a network you trust"
+            }
+            scheme = "http"
+        } else {
+            return "'\(url)' must start with https:// (or http:// with allow_plain_http = true)"
+        }
+        let rest = url.dropFirst(scheme.count + 3)
+        let authority = rest.prefix { $0 != "/" }
+        if authority.isEmpty { return "'\(url)' has no host" }
+        if authority.contains("@") { return "'\(url)' must not carry a user or password" }
+        if url.contains("?") || url.contains("#") { return "'\(url)' must not have a query or fragment" }
+        return nil
+    }
+}
+
+/// [content]: where downloaded content goes and how much of the disk it may take.
+public struct ContentSpoolSettings: Sendable, Equatable {
+    /// spool_quota_mb: the most the spool (downloads waiting or printing) may hold; nil is no limit but the disk.
+    public var quotaMegabytes: Int?
+    /// reserve_mb: free space a download always leaves on the disk, for the system and its logs.
+    public var reserveMegabytes: Int
+
+    public init(quotaMegabytes: Int? = nil, reserveMegabytes: Int = 64) {
+        self.quotaMegabytes = quotaMegabytes
+        self.reserveMegabytes = reserveMegabytes
+    }
+}
