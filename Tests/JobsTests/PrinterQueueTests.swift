@@ -123,3 +123,54 @@ import Testing
         #expect(PrinterDisplayText.of(command) == expected)
     }
 }
+
+/// What a restart does to the queue it finds on disk.
+@Suite struct PrinterQueueRestoreTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func job(_ id: String, _ state: PrintJobState) -> PrintJob {
+        var job = PrintJob(id: id, serviceId: "mk3", name: id, contentURI: "https://c/\(id)", state: state, createdAt: now)
+        job.lastConfirmedFileLine = 321
+        return job
+    }
+
+    @Test(arguments: [PrintJobState.printing, .paused])
+    func aJobOnThePrinterIsInterruptedAndHoldsTheQueue(state: PrintJobState) throws {
+        let queue = PrinterQueue(serviceId: "mk3", restoring: [job("a", state), job("b", .ready)], holdReason: nil, now: now)
+        let interrupted = try #require(queue.job("a"))
+        #expect(interrupted.state == .interrupted)
+        #expect(interrupted.finishedAt == now)
+        #expect(interrupted.message.contains("file line 321"))
+        #expect(queue.holdReason?.contains("job a was interrupted") == true)
+        #expect(queue.nextToStart() == nil, "nothing prints again until a person says so")
+        #expect(queue.active.map(\.id) == ["b"])
+    }
+
+    @Test func aDownloadCutOffWaitsToResume() {
+        let queue = PrinterQueue(serviceId: "mk3", restoring: [job("a", .downloading), job("b", .queued)],
+                                 holdReason: nil, now: now)
+        #expect(queue.active.map(\.state) == [.queued, .queued])
+        #expect(queue.nextToPrepare()?.id == "a")
+        #expect(queue.holdReason == nil)
+    }
+
+    @Test func aHoldAndTheHistorySurvive() {
+        let queue = PrinterQueue(serviceId: "mk3", restoring: [job("old", .failed), job("b", .ready)],
+                                 holdReason: "job old failed", now: now)
+        #expect(queue.holdReason == "job old failed")
+        #expect(queue.finished.map(\.id) == ["old"])
+        #expect(queue.nextToStart() == nil)
+    }
+
+    @Test func preparationMovesAWaitingJobToReady() throws {
+        var queue = PrinterQueue(serviceId: "mk3")
+        queue.add(job("a", .queued))
+        _ = try queue.updateWaiting("a") { $0.state = .downloading; $0.bytesDownloaded = 10 }
+        #expect(queue.nextToStart() == nil)
+        let ready = try queue.markReady("a", spoolPath: "/spool/a.gcode", totalLines: 42)
+        #expect(ready.state == .ready)
+        #expect(ready.totalLines == 42)
+        #expect(queue.nextToStart()?.id == "a")
+        #expect(queue.nextToPrepare() == nil)
+    }
+}

@@ -9,6 +9,10 @@ public struct PrintJob: Sendable, Equatable, Identifiable {
     public var contentURI: String
     /// The G-code the printer is fed from, once there is one.
     public var spoolPath: String?
+    /// Where the content comes from, for a job started with a content server's token; nil for a local file.
+    public var content: ContentDescriptor?
+    /// How much of the content is in the spool (its part file) so far.
+    public var bytesDownloaded: Int64
     public var state: PrintJobState
     /// A sentence for people: why it failed, what it waits for.
     public var message: String
@@ -23,12 +27,15 @@ public struct PrintJob: Sendable, Equatable, Identifiable {
     public var finishedAt: Date?
 
     public init(id: String, serviceId: String, name: String, contentURI: String, spoolPath: String? = nil,
-                state: PrintJobState = .queued, message: String = "", totalLines: Int = 0, createdAt: Date) {
+                content: ContentDescriptor? = nil, state: PrintJobState = .queued, message: String = "",
+                totalLines: Int = 0, createdAt: Date) {
         self.id = id
         self.serviceId = serviceId
         self.name = name
         self.contentURI = contentURI
         self.spoolPath = spoolPath
+        self.content = content
+        self.bytesDownloaded = 0
         self.state = state
         self.message = message
         self.totalLines = totalLines

@@ -20,6 +20,34 @@ public struct PrinterQueue: Sendable {
         self.historyLimit = historyLimit
     }
 
+    /// The queue as the agent left it when it last stopped, with what that stop did to it. A job that was on the
+    /// printer when the agent died (a crash, `kill -9`, a power cut) is `interrupted` at the last line saved for
+    /// it and holds the queue: the agent cannot know what the printer did since, so a person decides. A
+    /// download cut off is queued again; it resumes from its part file.
+    public init(serviceId: String, restoring saved: [PrintJob], holdReason: String?, now: Date,
+                historyLimit: Int = 100) {
+        self.init(serviceId: serviceId, historyLimit: historyLimit)
+        self.holdReason = holdReason
+        for var job in saved {
+            precondition(job.serviceId == serviceId, "a job belongs to its printer's queue")
+            switch job.state {
+            case .printing, .paused:
+                job.state = .interrupted
+                job.finishedAt = now
+                job.message = "the agent stopped unexpectedly during the print; the last line the printer confirmed is file line \(job.lastConfirmedFileLine) (or later)"
+                self.holdReason = "job \(job.id) was interrupted: the agent stopped unexpectedly during the print"
+                archive(job)
+            case .downloading, .slicing:
+                job.state = .queued
+                job.message = "waiting to resume after the agent restarted"
+                active.append(job)
+            case .queued, .ready:
+                active.append(job)
+            case .completed, .failed, .cancelled, .interrupted:
+                archive(job)
+            }
+        }
+    }
     public enum QueueError: Error, Equatable, CustomStringConvertible {
         case jobNotFound(String)
         case notPossible(String)
@@ -60,6 +88,29 @@ public struct PrinterQueue: Sendable {
             job.state = .printing
             job.totalLines = totalLines
             job.startedAt = job.startedAt ?? now
+            job.message = ""
+        }
+    }
+
+    /// The next job whose content is still to be fetched (or sliced), in queue order.
+    public func nextToPrepare() -> PrintJob? {
+        active.first { $0.state == .queued || $0.state == .downloading || $0.state == .slicing }
+    }
+
+    /// The preparation of a waiting job moved on: its content is known, bytes arrived, it is being sliced.
+    public mutating func updateWaiting(_ id: String, _ change: (inout PrintJob) -> Void) throws(QueueError) -> PrintJob {
+        guard let index = active.firstIndex(where: { $0.id == id }) else { throw .jobNotFound(id) }
+        guard !active[index].state.isOnPrinter else { throw .notPossible("job \(id) is already on the printer") }
+        change(&active[index])
+        return active[index]
+    }
+
+    /// The job's G-code is in the spool and checked: it may print once its printer is free.
+    public mutating func markReady(_ id: String, spoolPath: String, totalLines: Int) throws(QueueError) -> PrintJob {
+        try updateWaiting(id) { job in
+            job.state = .ready
+            job.spoolPath = spoolPath
+            job.totalLines = totalLines
             job.message = ""
         }
     }

@@ -1,0 +1,162 @@
+import Foundation
+import GRDB
+
+/// The print queue on disk: every job of every printer, the content tokens still needed, and which queues wait
+/// for a person. SQLite in the state directory, so that a crash or `kill -9` loses at most the progress of the
+/// last second: the jobs, their order and their part files survive.
+public final class JobStore: Sendable {
+    private let database: DatabaseQueue
+    /// Finished jobs kept per printer; older ones are deleted as new ones finish.
+    public let historyLimit: Int
+
+    private init(database: DatabaseQueue, historyLimit: Int) throws(JobStoreError) {
+        self.database = database
+        self.historyLimit = historyLimit
+        do {
+            try JobStoreSchema.migrator.migrate(database)
+        } catch {
+            throw .failed("\(error)")
+        }
+    }
+
+    /// Opens (creating when missing) the database file; only the agent's user may read it, since it holds
+    /// content tokens until their downloads finish.
+    public static func open(path: String, historyLimit: Int = 1000) throws(JobStoreError) -> JobStore {
+        let descriptor = Foundation.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        fchmod(descriptor, 0o600)
+        close(descriptor)
+        var configuration = Configuration()
+        configuration.label = "3dp-agent.queue"
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            // Durable at each checkpoint; a power cut may lose the last transactions but never corrupts.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let database: DatabaseQueue
+        do {
+            database = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw .cannotOpen(path: path, reason: "\(error)")
+        }
+        return try JobStore(database: database, historyLimit: historyLimit)
+    }
+
+    /// A store that lives as long as the process: for a printer served without a state directory.
+    public static func inMemory(historyLimit: Int = 1000) throws(JobStoreError) -> JobStore {
+        do {
+            return try JobStore(database: try DatabaseQueue(), historyLimit: historyLimit)
+        } catch let error as JobStoreError {
+            throw error
+        } catch {
+            throw .failed("\(error)")
+        }
+    }
+
+    // MARK: - Jobs
+
+    /// Inserts the job, or updates every column of it but its token. A job that just finished may push the
+    /// oldest finished job of its printer out of the history.
+    public func save(_ job: PrintJob) throws(JobStoreError) {
+        try write { db in
+            let order = try Int64.fetchOne(db, sql: "SELECT queuedOrder FROM job WHERE id = ?", arguments: [job.id])
+                ?? (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(queuedOrder), 0) + 1 FROM job") ?? 1)
+            try JobRecord(job, queuedOrder: order).upsert(db)
+            if job.state.isFinished {
+                try db.execute(sql: "UPDATE job SET token = NULL WHERE id = ?", arguments: [job.id])
+                try pruneHistory(db, serviceId: job.serviceId)
+            }
+        }
+    }
+
+    /// Saves a new job with the token its content server gave for it.
+    public func insert(_ job: PrintJob, token: String) throws(JobStoreError) {
+        try save(job)
+        try setToken(token, for: job.id)
+    }
+
+    public func setToken(_ token: String?, for jobId: String) throws(JobStoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE job SET token = ? WHERE id = ?", arguments: [token, jobId])
+        }
+    }
+
+    public func token(for jobId: String) throws(JobStoreError) -> String? {
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT token FROM job WHERE id = ?", arguments: [jobId])
+        }
+    }
+
+    /// Every job of a printer still in the database, in queue order.
+    public func jobs(serviceId: String) throws(JobStoreError) -> [PrintJob] {
+        let records = try read { db in
+            try JobRecord.filter(Column("serviceId") == serviceId).order(Column("queuedOrder")).fetchAll(db)
+        }
+        var jobs: [PrintJob] = []
+        for record in records { jobs.append(try record.job()) }
+        return jobs
+    }
+
+    /// Finished jobs, newest first: of one printer or of all, at most `limit`, older than `before` when given.
+    public func history(serviceId: String?, limit: Int, before: Date? = nil) throws(JobStoreError) -> [PrintJob] {
+        let finished = PrintJobState.allCases.filter(\.isFinished).map(\.rawValue)
+        let records = try read { db in
+            var request = JobRecord.filter(finished.contains(Column("state")))
+            if let serviceId { request = request.filter(Column("serviceId") == serviceId) }
+            if let before { request = request.filter(Column("finishedAt") < before) }
+            return try request.order(Column("finishedAt").desc, Column("queuedOrder").desc).limit(limit).fetchAll(db)
+        }
+        var jobs: [PrintJob] = []
+        for record in records { jobs.append(try record.job()) }
+        return jobs
+    }
+
+    private func pruneHistory(_ db: Database, serviceId: String) throws {
+        let finished = PrintJobState.allCases.filter(\.isFinished).map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        try db.execute(sql: """
+            DELETE FROM job WHERE serviceId = ? AND state IN (\(finished)) AND id NOT IN (
+                SELECT id FROM job WHERE serviceId = ? AND state IN (\(finished))
+                ORDER BY finishedAt DESC, queuedOrder DESC LIMIT ?)
+            """, arguments: [serviceId, serviceId, historyLimit])
+    }
+
+    // MARK: - Queues
+
+    public func holdReason(serviceId: String) throws(JobStoreError) -> String? {
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT holdReason FROM printerQueue WHERE serviceId = ?", arguments: [serviceId])
+        }
+    }
+
+    public func setHoldReason(_ reason: String?, serviceId: String) throws(JobStoreError) {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO printerQueue (serviceId, holdReason) VALUES (?, ?)
+                ON CONFLICT(serviceId) DO UPDATE SET holdReason = excluded.holdReason
+                """, arguments: [serviceId, reason])
+        }
+    }
+
+    // MARK: -
+
+    private func read<T>(_ body: (Database) throws -> T) throws(JobStoreError) -> T {
+        do {
+            return try database.read(body)
+        } catch let error as JobStoreError {
+            throw error
+        } catch {
+            throw .failed("\(error)")
+        }
+    }
+
+    private func write<T>(_ body: (Database) throws -> T) throws(JobStoreError) -> T {
+        do {
+            return try database.write(body)
+        } catch let error as JobStoreError {
+            throw error
+        } catch {
+            throw .failed("\(error)")
+        }
+    }
+}
