@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "3dp-agent", targets: ["AgentCommand"]),
+        .executable(name: "3dp-content-server", targets: ["ContentServerCommand"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -87,6 +88,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "ContentServer",
+            dependencies: ["Content", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTLS", package: "hummingbird"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOSSL", package: "swift-nio-ssl")]
+        ),
+        .executableTarget(
+            name: "ContentServerCommand",
+            dependencies: ["ContentServer",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "GCodeTests", dependencies: ["GCode"]),
         .testTarget(name: "PrinterLinkTests", dependencies: ["PrinterLink", "GCode", "VirtualPrinter"]),
         .testTarget(name: "VirtualPrinterTests", dependencies: ["VirtualPrinter", "GCode"]),
@@ -107,6 +122,11 @@ let package = Package(
                                                        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                        .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]),
+        .testTarget(name: "ContentServerTests", dependencies: ["ContentServer", "Content",
+                                                               .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                                               .product(name: "Hummingbird", package: "hummingbird"),
+                                                               .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                                               .product(name: "NIOCore", package: "swift-nio")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -24,6 +24,18 @@ public struct SHA256Stream: ~Copyable {
         guard EVP_DigestUpdate(context, bytes.baseAddress, bytes.count) == 1 else { throw Failed() }
     }
 
+    /// Back to the digest of nothing, for a download that starts over.
+    public mutating func reset() throws(Failed) {
+        guard EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else { throw Failed() }
+    }
+
+    /// The digest of the bytes fed so far, leaving the stream open for more (a copy of the state is finalized).
+    public func digestSoFar() throws(Failed) -> String {
+        let copy = try SHA256Stream()
+        guard EVP_MD_CTX_copy_ex(copy.context, context) == 1 else { throw Failed() }
+        return try copy.finalize()
+    }
+
     /// The digest as 64 lowercase hex digits; the stream cannot be fed after this.
     public consuming func finalize() throws(Failed) -> String {
         var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))

@@ -1,0 +1,127 @@
+import Foundation
+
+/// The `<job>.part` file a download streams into, with the running SHA-256 of its bytes: plain write(2) loops,
+/// so the hot path is a hash update and a system call per received buffer.
+struct PartFile: ~Copyable {
+    let path: String
+    private let descriptor: Int32
+    private(set) var length: Int64
+    private var hash: SHA256Stream
+
+    /// Opens (creating) the part file for appending after its current bytes, which are hashed first.
+    init(path: String) throws(ContentError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw Self.failure(errno, "cannot open \(path)") }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            let code = errno
+            _ = close(descriptor)
+            throw Self.failure(code, "cannot read the size of \(path)")
+        }
+        let length = (info.st_mode & S_IFMT) == S_IFREG ? Int64(info.st_size) : 0
+        var hash: SHA256Stream
+        do { hash = try SHA256Stream() } catch {
+            _ = close(descriptor)
+            throw .downloadFailed(error.description)
+        }
+        if length > 0 {
+            do { try Self.hash(firstBytes: length, of: path, into: &hash) } catch {
+                _ = close(descriptor)
+                throw error
+            }
+        }
+        if length > 0 { _ = lseek(descriptor, off_t(length), SEEK_SET) }
+        self.path = path
+        self.descriptor = descriptor
+        self.length = length
+        self.hash = hash
+    }
+
+    deinit { _ = close(descriptor) }
+
+    /// The size of the file at `path`, nil when there is none (a link to a device counts as empty).
+    static func existingLength(at path: String) -> Int64? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return (info.st_mode & S_IFMT) == S_IFREG ? Int64(info.st_size) : 0
+    }
+
+    /// Hashes and writes every byte, through short writes and interrupted calls.
+    mutating func append(_ bytes: UnsafeRawBufferPointer) throws(ContentError) {
+        guard var next = bytes.baseAddress else { return }
+        do { try hash.update(bytes) } catch { throw .downloadFailed(error.description) }
+        var remaining = bytes.count
+        while remaining > 0 {
+            let written = write(descriptor, next, remaining)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw Self.failure(errno, "cannot write to \(path)")
+            }
+            next += written
+            remaining -= written
+        }
+        length += Int64(bytes.count)
+    }
+
+    /// Back to an empty file, for a download that starts over.
+    mutating func truncate() throws(ContentError) {
+        guard ftruncate(descriptor, 0) == 0, lseek(descriptor, 0, SEEK_SET) == 0 else {
+            throw Self.failure(errno, "cannot empty \(path)")
+        }
+        length = 0
+        do { try hash.reset() } catch { throw .downloadFailed(error.description) }
+    }
+
+    /// The SHA-256 of the bytes written so far.
+    func digest() throws(ContentError) -> String {
+        do { return try hash.digestSoFar() } catch { throw .downloadFailed(error.description) }
+    }
+
+    func sync() throws(ContentError) {
+        guard fsync(descriptor) == 0 else { throw Self.failure(errno, "cannot flush \(path) to disk") }
+    }
+
+    /// Feeds the first `count` bytes already on disk to `hash` (a resumed download hashes what it keeps).
+    private static func hash(firstBytes count: Int64, of path: String, into hash: inout SHA256Stream) throws(ContentError) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure(errno, "cannot read \(path)") }
+        defer { _ = close(descriptor) }
+        let chunk = 1 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
+        defer { buffer.deallocate() }
+        var left = count
+        while left > 0 {
+            let got = read(descriptor, buffer.baseAddress, Int(min(Int64(chunk), left)))
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw failure(errno, "cannot read \(path)")
+            }
+            guard got > 0 else { throw .downloadFailed("\(path) became shorter while it was being read") }
+            do { try hash.update(UnsafeRawBufferPointer(rebasing: buffer[0..<got])) } catch {
+                throw .downloadFailed(error.description)
+            }
+            left -= Int64(got)
+        }
+    }
+
+    /// `rename` into place, then the directory flushed so the new name survives a power cut.
+    static func moveIntoPlace(from partPath: String, to finalPath: String) throws(ContentError) {
+        guard rename(partPath, finalPath) == 0 else { throw failure(errno, "cannot rename \(partPath) to \(finalPath)") }
+        let directory = (finalPath as NSString).deletingLastPathComponent
+        let descriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure(errno, "cannot open the spool directory \(directory)") }
+        defer { _ = close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw failure(errno, "cannot flush the spool directory \(directory)") }
+    }
+
+    static func remove(_ path: String) {
+        _ = unlink(path)
+    }
+
+    /// A full disk or quota is `spoolFull`; anything else is a failed download.
+    static func failure(_ code: Int32, _ what: String) -> ContentError {
+        let reason = String(cString: strerror(code))
+        if code == ENOSPC || code == EDQUOT { return .spoolFull("\(what): \(reason)") }
+        return .downloadFailed("\(what): \(reason)")
+    }
+}

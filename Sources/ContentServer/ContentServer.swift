@@ -1,0 +1,117 @@
+import Foundation
+import Hummingbird
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+
+/// The reference content server (DESIGN §5): serves the files under a root as contents behind short-lived tokens.
+public enum ContentServer {
+    /// Starts a server, waits until it is bound, runs `body` with it, then stops it (a download in flight is cut
+    /// off rather than waited for) and returns what `body` returned or rethrows what it threw.
+    public static func serve<T: Sendable>(_ settings: ContentServerSettings, logger: Logger,
+                                          _ body: (RunningContentServer) async throws -> T) async throws -> T {
+        let catalog = try ContentCatalog(root: settings.root)
+        let desk = ContentDesk(settings: settings, catalog: catalog)
+        let origin = PublicOrigin()
+        let router = Router(context: ContentRequestContext.self)
+        ContentRoutes(desk: desk, origin: origin).register(on: router)
+        let (bound, boundContinuation) = AsyncStream<Int>.makeStream()
+        let configuration = ApplicationConfiguration(address: .hostname(settings.host, port: settings.port),
+                                                     serverName: nil)
+        let onServerRunning: @Sendable (any Channel) async -> Void = { channel in
+            boundContinuation.yield(channel.localAddress?.port ?? settings.port)
+            boundContinuation.finish()
+        }
+        let responder = router.buildResponder()
+        // Two calls because the server builder's type is not exported by Hummingbird.
+        let app = try tlsConfiguration(settings).map {
+            Application(responder: responder, server: try .tls(.http1(), tlsConfiguration: $0),
+                        configuration: configuration, onServerRunning: onServerRunning, logger: logger)
+        } ?? Application(responder: responder, server: .http1(), configuration: configuration,
+                         onServerRunning: onServerRunning, logger: logger)
+        let address = "\(settings.host):\(settings.port)"
+
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                defer { boundContinuation.finish() }
+                do {
+                    try await app.run()
+                } catch {
+                    throw ContentServerError.cannotListen(address: address, reason: "\(error)")
+                }
+            }
+            var boundPorts = bound.makeAsyncIterator()
+            guard let port = await boundPorts.next() else {
+                // The server ended before it was bound: its error says why.
+                try await group.next()
+                throw ContentServerError.cannotListen(address: address, reason: "the server stopped before binding")
+            }
+            let scheme = settings.tls == nil ? "http" : "https"
+            let host = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
+            let baseURL = "\(scheme)://\(host):\(port)"
+            origin.url = settings.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? baseURL
+            logger.info("content server listening", metadata: ["url": "\(baseURL)", "root": "\(catalog.root)"])
+            let running = RunningContentServer(baseURL: baseURL, port: port, desk: desk)
+            let outcome: Result<T, any Error>
+            do {
+                outcome = .success(try await body(running))
+            } catch {
+                outcome = .failure(error)
+            }
+            desk.stop.set()
+            group.cancelAll()
+            while let _ = try? await group.next() {}
+            logger.info("content server stopped")
+            return try outcome.get()
+        }
+    }
+
+    /// Runs a server until SIGINT or SIGTERM, calling `onStart` once it is bound (the command prints from there).
+    public static func run(_ settings: ContentServerSettings, logger: Logger,
+                           onStart: (RunningContentServer) async throws -> Void) async throws {
+        try await serve(settings, logger: logger) { server in
+            try await onStart(server)
+            await TerminationSignal.wait()
+        }
+    }
+
+    private static func tlsConfiguration(_ settings: ContentServerSettings) throws -> TLSConfiguration? {
+        guard let tls = settings.tls else { return nil }
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificatePath).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: tls.keyPath, format: .pem)
+            let configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+            return configuration
+        } catch {
+            throw ContentServerError.tlsFiles("\(error)")
+        }
+    }
+}
+
+/// A server started by `ContentServer.serve`, for the code running beside it (tests, the demo, the benchmark).
+public struct RunningContentServer: Sendable {
+    /// `http://127.0.0.1:PORT` (or https), without a trailing slash.
+    public let baseURL: String
+    public let port: Int
+    let desk: ContentDesk
+
+    /// A token for one content, as `POST /3dp/v1/tokens` would issue it.
+    public func issueToken(contentId: String, lifetime: Duration? = nil) async throws -> IssuedToken {
+        try await desk.issueToken(contentId: contentId, lifetime: lifetime)
+    }
+
+    public func setFaults(_ faults: ContentFaults) async { await desk.setFaults(faults) }
+
+    /// The fault plan as it stands (counts go down as faults fire).
+    public func faults() async -> ContentFaults { await desk.faults }
+
+    /// Requests answered so far, in the order their responses completed.
+    public func servedRequests() async -> [ServedRequest] { desk.ledger.all }
+
+    /// Every token issued so far stops working.
+    public func expireAllTokens() async { await desk.expireAllTokens() }
+
+    /// How many contents the root holds now.
+    public func contentCount() async throws -> Int { desk.catalog.entries().count }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// What the server answered to one request, for tests to check what a client really did.
+public struct ServedRequest: Sendable, Equatable {
+    public var method: String
+    public var path: String
+    /// The `Range` header as sent.
+    public var range: String?
+    public var hadAuthorization: Bool
+    /// Whether the Bearer credential was accepted for this route (false when there was none).
+    public var authorizationValid: Bool
+    public var status: Int
+    /// Body bytes handed to the connection (fewer than announced when a drop fault fired or the client left).
+    public var bodyBytes: Int64
+}
+
+/// The record of served requests, appended to from response bodies (synchronously: a body must be recorded before
+/// its last byte reaches the client, so a test that has read a response finds it here).
+final class RequestLedger: @unchecked Sendable {
+    private let lock = NSLock()
+    private var served: [ServedRequest] = []
+
+    func append(_ request: ServedRequest) {
+        lock.withLock { served.append(request) }
+    }
+
+    var all: [ServedRequest] { lock.withLock { served } }
+}
+
+/// Set when the server is stopping: a download in flight ends at its next chunk instead of holding the stop up.
+final class StopSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stopped = false
+    private var onStop: [ObjectIdentifier: @Sendable () -> Void] = [:]
+
+    var isSet: Bool { lock.withLock { stopped } }
+
+    /// Registers an action (closing a connection) to run on stop; false when already stopped.
+    func register(_ id: ObjectIdentifier, _ action: @escaping @Sendable () -> Void) -> Bool {
+        lock.withLock {
+            guard !stopped else { return false }
+            onStop[id] = action
+            return true
+        }
+    }
+
+    func unregister(_ id: ObjectIdentifier) {
+        _ = lock.withLock { onStop.removeValue(forKey: id) }
+    }
+
+    func set() {
+        let actions = lock.withLock {
+            stopped = true
+            defer { onStop.removeAll() }
+            return Array(onStop.values)
+        }
+        actions.forEach { $0() }
+    }
+}
