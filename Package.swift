@@ -82,7 +82,7 @@ let package = Package(
             name: "AgentCommand",
             dependencies: [
                 "Agent", "GCode", "PrinterLink", "VirtualPrinter", "Board", "Jobs", "Endpoint", "ManagerClient",
-                "Content",
+                "Content", "ContentServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -118,7 +118,7 @@ let package = Package(
                                                          .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                          .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "PrinterLink", "VirtualPrinter", "GCode", "Jobs", "Endpoint",
-                                                       "ManagerClient", "Board", "Content",
+                                                       "ManagerClient", "Board", "Content", "ContentServer",
                                                        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                        .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]),

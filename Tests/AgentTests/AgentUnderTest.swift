@@ -23,7 +23,7 @@ final class AgentUnderTest: Sendable {
     var printer: VirtualPrinter { printers[0] }
 
     static func start(printers count: Int = 1, statusInterval: Duration = .milliseconds(200), clientQueue: Int = 256,
-                      logs: CapturedLogs? = nil,
+                      logs: CapturedLogs? = nil, contentServers: [ContentServerEntry] = [], spoolQuotaMegabytes: Int? = nil,
                       configurePrinter: (inout VirtualPrinterConfiguration) -> Void = { _ in }) async throws -> AgentUnderTest {
         var printers: [VirtualPrinter] = []
         for _ in 0..<count {
@@ -41,6 +41,9 @@ final class AgentUnderTest: Sendable {
         configuration.events.clientQueue = clientQueue
         configuration.printers.autodetect = false
         configuration.printers.reconnectInterval = .milliseconds(100)
+        configuration.contentServers = contentServers
+        configuration.content.quotaMegabytes = spoolQuotaMegabytes
+        configuration.content.reserveMegabytes = 0
         configuration.printers.entries = printers.enumerated().map { index, printer in
             PrinterEntry(id: "vp\(index + 1)", port: printer.devicePath, baud: 1_000_000)
         }
@@ -49,7 +52,7 @@ final class AgentUnderTest: Sendable {
         var logger = logs.map { logs in Logger(label: "3dp-agent.test") { _ in logs.handler() } } ?? Logger(label: "3dp-agent.test")
         logger.logLevel = logs == nil ? .warning : .trace
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        let daemon = AgentDaemon(configuration: configuration, logger: logger) { port in portSink.yield(port) }
+        let daemon = try AgentDaemon(configuration: configuration, logger: logger) { port in portSink.yield(port) }
         let (stop, stopSink) = AsyncStream.makeStream(of: Void.self)
         let task = Task {
             defer { portSink.finish() }
@@ -76,10 +79,11 @@ final class AgentUnderTest: Sendable {
     /// Runs `body` against a started agent and stops it afterwards, also when `body` throws: the next test never
     /// meets this one's agent (which would otherwise go on reopening its printer's pty path, which a new pty may reuse).
     static func with(printers count: Int = 1, statusInterval: Duration = .milliseconds(200), clientQueue: Int = 256,
-                     logs: CapturedLogs? = nil,
+                     logs: CapturedLogs? = nil, contentServers: [ContentServerEntry] = [], spoolQuotaMegabytes: Int? = nil,
                      configurePrinter: (inout VirtualPrinterConfiguration) -> Void = { _ in },
                      _ body: (AgentUnderTest) async throws -> Void) async throws {
         let agent = try await start(printers: count, statusInterval: statusInterval, clientQueue: clientQueue, logs: logs,
+                                    contentServers: contentServers, spoolQuotaMegabytes: spoolQuotaMegabytes,
                                     configurePrinter: configurePrinter)
         do {
             try await body(agent)

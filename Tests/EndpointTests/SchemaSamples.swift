@@ -10,6 +10,7 @@ enum SchemaSamples {
         "jobId": "j-17", "serviceId": "prusa-mk3s.0", "order": 1, "name": "benchy.gcode",
         "contentUri": "https://content.example/jobs/17", "state": "printing", "message": "printing layer 12",
         "progress": 0.25, "confirmedLines": 2_500, "totalLines": 10_000, "lastConfirmedFileLine": 2_731,
+        "contentServer": "https://content.example", "bytesDownloaded": 613_402, "contentSize": 613_402,
         "createdAt": "2026-11-21T10:00:00.123+0100", "startedAt": "2026-11-21T10:02:00+0100", "finishedAt": .null,
     ]
 
@@ -31,7 +32,7 @@ enum SchemaSamples {
         ],
         "job.progress": [
             "serviceId": "prusa-mk3s.0", "jobId": "j-17", "progress": 0.5, "confirmedLines": 5_000,
-            "totalLines": 10_000, "lastConfirmedFileLine": 5_400,
+            "totalLines": 10_000, "lastConfirmedFileLine": 5_400, "bytesDownloaded": 613_402, "contentSize": 613_402,
         ],
         "job.state": ["serviceId": "prusa-mk3s.0", "job": finishedJob],
         "queue.changed": ["serviceId": "prusa-mk3s.0", "queue": [job, job.setting("/order", to: 2).setting("/state", to: "queued")]],
@@ -76,6 +77,13 @@ enum SchemaSamples {
             ["jsonrpc": "2.0", "dwapiversion": "1.0", "id": "cb-1", "callbackId": "job.progress", "result": callbacks["job.progress"]!],
             ["jsonrpc": "2.0", "dwapiversion": "1.0", "id": "cb-2", "callbackId": "printer.error", "result": callbacks["printer.error"]!],
         ]]),
+        "print.start": (
+            ["serviceId": "prusa-mk3s.0", "contentServer": "https://content.example", "token": "q8Zr-4_tM~x.y+z/0=="],
+            ["job": job.setting("/state", to: "queued").setting("/name", to: "").setting("/bytesDownloaded", to: 0)
+                .setting("/contentSize", to: 0), "queue": [job]]
+        ),
+        "content.servers": ([:], ["servers": [["name": "Example content", "url": "https://content.example", "tls": true]]]),
+        "history.list": (["serviceId": "prusa-mk3s.0", "limit": 20], ["jobs": [finishedJob]]),
         "queue.list": (["serviceId": "prusa-mk3s.0", "include": "all"], ["jobs": [job, finishedJob]]),
         "print.pause": (["jobId": "j-17"], ["job": job.setting("/state", to: "paused"), "queue": [job.setting("/state", to: "paused")]]),
         "print.resume": (["serviceId": "prusa-mk3s.0"], ["job": job, "queue": [job]]),

@@ -1,4 +1,5 @@
 import Board
+import Content
 import Endpoint
 import Foundation
 import Jobs
@@ -18,17 +19,42 @@ public struct AgentDaemon: Sendable {
     public let logger: Logger
     /// The printers served; jobs are queued on them (by `print.start` over 3DP-1, or directly by the wiring).
     public let fleet: PrinterFleet
+    /// Fetches content for `print.start`; shut down when the run ends.
+    let content: ContentClient
+    let spool: URL
     /// Called with the bound port once the endpoint listens (`listen` may name port 0).
     public var onListening: @Sendable (Int) async -> Void
     /// Wait between looks for newly plugged-in printers when printers are detected rather than listed.
     public var discoveryInterval: Duration = .seconds(5)
 
+    /// Opens the state directory (created, only for the agent's user) and the queue's database in it, so that
+    /// the printers' queues are restored before anything else runs. The daemon must then be `run`: the run
+    /// closes the content client.
     public init(configuration: AgentConfiguration, logger: Logger = Logger(label: "3dp-agent"),
-                onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
+                onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws {
         self.configuration = configuration
         self.logger = logger
         self.onListening = onListening
-        self.fleet = PrinterFleet(logger: logger)
+        let stateDirectory = URL(fileURLWithPath: configuration.stateDirectory, isDirectory: true)
+        spool = stateDirectory.appendingPathComponent("spool", isDirectory: true)
+        for directory in [stateDirectory, spool] {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        }
+        let store = try JobStore.open(path: stateDirectory.appendingPathComponent("queue.sqlite").path)
+        content = ContentClient(settings: Self.contentSettings(configuration, spool: spool.path), logger: logger)
+        fleet = PrinterFleet(support: JobSupport(store: store, content: content, spoolDirectory: spool.path),
+                             logger: logger)
+    }
+
+    static func contentSettings(_ configuration: AgentConfiguration, spool: String) -> ContentSettings {
+        ContentSettings(
+            servers: configuration.contentServers.map {
+                TrustedContentServer(url: $0.url, name: $0.name, allowPlainHTTP: $0.allowPlainHTTP, caFile: $0.caFile)
+            },
+            spoolDirectory: spool,
+            spoolQuotaBytes: configuration.content.quotaMegabytes.map { Int64($0) << 20 },
+            reserveBytes: Int64(configuration.content.reserveMegabytes) << 20)
     }
 
     public func run() async throws {
@@ -37,12 +63,19 @@ public struct AgentDaemon: Sendable {
 
     /// Runs until a signal, or until `stopWhen` returns: then shuts down as gracefully as on SIGTERM.
     public func run(stopWhen: (@Sendable () async -> Void)?) async throws {
-        let stateDirectory = URL(fileURLWithPath: configuration.stateDirectory, isDirectory: true)
-        let spool = stateDirectory.appendingPathComponent("spool", isDirectory: true)
-        for directory in [stateDirectory, spool] {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+        let outcome: Result<Void, any Error>
+        do {
+            try await runServices(stopWhen: stopWhen)
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
         }
+        await content.shutdown()
+        try outcome.get()
+    }
+
+    private func runServices(stopWhen: (@Sendable () async -> Void)?) async throws {
+        let stateDirectory = URL(fileURLWithPath: configuration.stateDirectory, isDirectory: true)
         let tokens = try AccessTokenStore(directory: stateDirectory, logger: logger)
         for entry in configuration.printers.entries {
             fleet.add(PrinterRoster.settings(for: entry, configuration: configuration))
@@ -51,7 +84,9 @@ public struct AgentDaemon: Sendable {
         let context = EndpointContext(
             agent: AgentDescription(name: configuration.name, version: Self.version, systemId: AgentIdentity.systemID()),
             fleet: fleet, tokens: tokens, hub: hub, spoolPath: spool.path,
-            pollSubscriptionTTL: configuration.events.pollSubscriptionTTL, logger: logger)
+            pollSubscriptionTTL: configuration.events.pollSubscriptionTTL,
+            contentServers: configuration.contentServers.map { ContentServerDescription(name: $0.name, url: $0.url) },
+            logger: logger)
         let listen = configuration.listen
         let onListening = self.onListening
         let logger = self.logger

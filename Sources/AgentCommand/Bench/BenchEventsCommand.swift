@@ -77,7 +77,7 @@ struct BenchEventsCommand: AsyncParsableCommand {
 
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let (stop, stopSink) = AsyncStream.makeStream(of: Void.self)
-        let daemon = AgentDaemon(configuration: configuration, logger: Logger(label: "3dp-agent"),
+        let daemon = try AgentDaemon(configuration: configuration, logger: Logger(label: "3dp-agent"),
                                  onListening: { portSink.yield($0) })
         let result = try await withThrowingTaskGroup(of: Result?.self) { group in
             group.addTask {

@@ -91,6 +91,8 @@ public struct CallbackPublisher: Sendable {
                 "confirmedLines": .integer(Int64(job.confirmedLines)),
                 "totalLines": .integer(Int64(job.totalLines)),
                 "lastConfirmedFileLine": .integer(Int64(job.lastConfirmedFileLine)),
+                "bytesDownloaded": .integer(job.bytesDownloaded),
+                "contentSize": .integer(job.content?.size ?? 0),
             ]))
         case .jobState(let job):
             let order = await fleet.service(serviceId)?.order(of: job.id) ?? 0

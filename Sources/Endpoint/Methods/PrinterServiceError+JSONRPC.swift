@@ -11,6 +11,7 @@ extension JSONRPCError {
         case .invalidOperation: return .invalidOperation(detail)
         case .commandFailed: return JSONRPCError(tableCode: printerCommandRejectedCode, data: detail)
         case .invalidGCode: return .invalidParams(error.description)
+        case .contentServerNotTrusted: return JSONRPCError(tableCode: contentServerNotTrustedCode, data: detail)
         }
     }
 }

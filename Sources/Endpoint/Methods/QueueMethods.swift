@@ -19,6 +19,19 @@ enum QueueMethods {
             return .object(["jobs": .array(jobs)])
         }
 
+        table.register("history.list") { request, _ in
+            try request.allowingOnly(["serviceId", "limit"])
+            let limit = try request.optionalInt("limit", in: 1...500) ?? 50
+            let serviceId = request.params["serviceId"] == nil ? nil : try context.service(request).serviceId
+            let jobs: [PrintJob]
+            do throws(PrinterServiceError) {
+                jobs = try await context.fleet.history(serviceId: serviceId, limit: limit)
+            } catch {
+                throw JSONRPCError.from(error)
+            }
+            return .object(["jobs": .array(jobs.map { JobView.json($0, order: 0) })])
+        }
+
         register("print.pause", into: &table, context: context) { (service, jobId) throws(PrinterServiceError) -> PrintJob? in
             try await service.pause(jobId: jobId)
         }

@@ -8,6 +8,7 @@ public enum ThreeDPMethods {
         PairingMethods.register(into: &table, context: context)
         PrinterMethods.register(into: &table, context: context)
         QueueMethods.register(into: &table, context: context)
+        ContentMethods.register(into: &table, context: context)
         EventMethods.register(into: &table, context: context)
         return table
     }

@@ -46,6 +46,8 @@ extension ThreeDPSchema {
                 "confirmedLines": S.integer(minimum: 0),
                 "totalLines": S.integer(minimum: 0),
                 "lastConfirmedFileLine": S.integer(minimum: 0),
+                "bytesDownloaded": S.integer(minimum: 0),
+                "contentSize": S.integer(minimum: 0),
             ]),
             "JobStateChange": S.result(["serviceId": S.ref("ServiceId"), "job": S.ref("Job")]),
             "QueueChange": S.result(["serviceId": S.ref("ServiceId"), "queue": S.array(S.ref("Job"))]),
@@ -82,6 +84,11 @@ extension ThreeDPSchema {
             "confirmedLines": S.integer(minimum: 0),
             "totalLines": S.integer(minimum: 0),
             "lastConfirmedFileLine": S.integer(minimum: 0),
+            // The content server a job came from (null for a local file), and how much of its content is in the
+            // spool: contentSize is 0 until the server's selection was read.
+            "contentServer": S.nullable(S.string),
+            "bytesDownloaded": S.integer(minimum: 0),
+            "contentSize": S.integer(minimum: 0),
             "createdAt": S.ref("Timestamp"),
             "startedAt": S.nullable(S.ref("Timestamp")),
             "finishedAt": S.nullable(S.ref("Timestamp")),

@@ -88,6 +88,23 @@ extension ThreeDPSchema {
                          optional: ["serviceId", "include"]),
                 S.result(["jobs": S.array(S.ref("Job"))])
             ),
+            "print.start": (
+                S.params([
+                    "serviceId": S.ref("ServiceId"),
+                    "contentServer": S.string(minLength: 1),
+                    // A bearer token (RFC 6750 b64token): nothing that could break out of a header.
+                    "token": S.string(minLength: 1, maxLength: 4096, pattern: #"^[A-Za-z0-9\-._~+/]+=*$"#),
+                ]),
+                S.result(["job": S.ref("Job"), "queue": S.array(S.ref("Job"))])
+            ),
+            "content.servers": (S.params(), S.result([
+                "servers": S.array(S.result(["name": S.string, "url": S.string, "tls": S.boolean])),
+            ])),
+            "history.list": (
+                S.params(["serviceId": S.ref("ServiceId"), "limit": S.integer(minimum: 1, maximum: 500, default: 50)],
+                         optional: ["serviceId", "limit"]),
+                S.result(["jobs": S.array(S.ref("Job"))])
+            ),
             "print.pause": (jobControlParams, jobControlResult),
             "print.resume": (jobControlParams, jobControlResult),
             "print.stop": (jobControlParams, jobControlResult),

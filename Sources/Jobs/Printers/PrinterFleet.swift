@@ -10,8 +10,10 @@ public final class PrinterFleet: Sendable {
     private let joinSink: AsyncStream<PrinterService>.Continuation
     private let registry = Locked<[PrinterService]>([])
     private let logger: Logger
+    public let support: JobSupport
 
-    public init(logger: Logger = Logger(label: "3dp-agent.printer")) {
+    public init(support: JobSupport = .inMemory, logger: Logger = Logger(label: "3dp-agent.printer")) {
+        self.support = support
         self.logger = logger
         (notices, noticeSink) = AsyncStream.makeStream(of: PrinterNotice.self)
         (joined, joinSink) = AsyncStream.makeStream(of: PrinterService.self)
@@ -22,7 +24,7 @@ public final class PrinterFleet: Sendable {
     public func add(_ settings: PrinterServiceSettings) -> PrinterService {
         let (service, isNew) = registry.withLock { services -> (PrinterService, Bool) in
             if let existing = services.first(where: { $0.serviceId == settings.serviceId }) { return (existing, false) }
-            let service = PrinterService(settings: settings, notices: noticeSink, logger: logger)
+            let service = PrinterService(settings: settings, notices: noticeSink, support: support, logger: logger)
             services.append(service)
             return (service, true)
         }
@@ -44,5 +46,23 @@ public final class PrinterFleet: Sendable {
             }
         }
         noticeSink.finish()
+    }
+}
+
+extension PrinterFleet {
+    /// Finished jobs, newest first: from the queue's database when there is one (it keeps more than memory does).
+    public func history(serviceId: String?, limit: Int) async throws(PrinterServiceError) -> [PrintJob] {
+        if let store = support.store {
+            do {
+                return try store.history(serviceId: serviceId, limit: limit)
+            } catch {
+                throw .invalidOperation("the print queue database failed: \(error)")
+            }
+        }
+        var finished: [PrintJob] = []
+        for service in services where serviceId == nil || service.serviceId == serviceId {
+            finished += await service.jobs(includeActive: false, includeFinished: true)
+        }
+        return Array(finished.sorted { ($0.finishedAt ?? .distantPast) > ($1.finishedAt ?? .distantPast) }.prefix(limit))
     }
 }

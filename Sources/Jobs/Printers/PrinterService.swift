@@ -1,3 +1,4 @@
+import Content
 import Foundation
 import GCode
 import Logging
@@ -13,10 +14,20 @@ public actor PrinterService {
     public nonisolated let settings: PrinterServiceSettings
     public nonisolated var serviceId: String { settings.serviceId }
 
-    private let notices: AsyncStream<PrinterNotice>.Continuation
-    private let logger: Logger
+    let notices: AsyncStream<PrinterNotice>.Continuation
+    let logger: Logger
+    let support: JobSupport
     private var connection: PrinterConnection?
-    private var queue: PrinterQueue
+    var queue: PrinterQueue
+    /// Tokens of jobs whose content is still to be fetched, when there is no database to keep them in.
+    var tokensInMemory: [String: String] = [:]
+    /// Wakes the preparation loop when a job joins the queue.
+    let preparationWake: AsyncStream<Void>
+    let preparationWakeSink: AsyncStream<Void>.Continuation
+    /// The download under way, so that stopping its job can cut it off.
+    var preparation: (jobId: String, task: Task<DownloadedContent, any Error>)?
+    /// When each job's progress last went to the database: it is saved about once a second, not per line.
+    var progressSavedAt: [String: ContinuousClock.Instant] = [:]
     private var state: PrinterState = .disconnected("not connected yet")
     private var identity: FirmwareIdentity?
     /// The latest temperatures and when they arrived: kept across a lost link so a Manager still sees the last
@@ -26,13 +37,42 @@ public actor PrinterService {
     private var lastProgress: JobProgress?
 
     public init(settings: PrinterServiceSettings, notices: AsyncStream<PrinterNotice>.Continuation,
-                logger: Logger = Logger(label: "3dp-agent.printer")) {
+                support: JobSupport = .inMemory, logger: Logger = Logger(label: "3dp-agent.printer")) {
         self.settings = settings
         self.notices = notices
+        self.support = support
         var logger = logger
         logger[metadataKey: "printer"] = "\(settings.serviceId)"
         self.logger = logger
-        self.queue = PrinterQueue(serviceId: settings.serviceId)
+        (preparationWake, preparationWakeSink) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        self.queue = Self.restoredQueue(serviceId: settings.serviceId, store: support.store, logger: logger)
+    }
+
+    /// The queue as the database holds it, after what the last stop did to it (see `PrinterQueue.init(restoring:)`);
+    /// the changes are written back at once. A database that cannot be read holds the queue empty, so that
+    /// nothing prints that a person did not see queued.
+    private static func restoredQueue(serviceId: String, store: JobStore?, logger: Logger) -> PrinterQueue {
+        guard let store else { return PrinterQueue(serviceId: serviceId) }
+        do {
+            let saved = try store.jobs(serviceId: serviceId)
+            let queue = PrinterQueue(serviceId: serviceId, restoring: saved,
+                                     holdReason: try store.holdReason(serviceId: serviceId), now: Date())
+            for job in queue.active + queue.finished where !saved.contains(job) {
+                try store.save(job)
+                if job.state == .interrupted {
+                    logger.warning("job \(job.id) was on the printer when the agent stopped; it is interrupted and the queue waits for a person",
+                                   metadata: ["line": "\(job.lastConfirmedFileLine)"])
+                }
+            }
+            try store.setHoldReason(queue.holdReason, serviceId: serviceId)
+            if !queue.active.isEmpty { logger.info("\(queue.active.count) jobs restored from the queue database") }
+            return queue
+        } catch {
+            logger.error("cannot restore the print queue: \(error)")
+            var queue = PrinterQueue(serviceId: serviceId)
+            queue.hold("the print queue database could not be read: \(error)")
+            return queue
+        }
     }
 
     // MARK: - The link's life
@@ -40,6 +80,14 @@ public actor PrinterService {
     /// Keeps the printer connected until the task is cancelled; then stops a running job (heaters off) and
     /// closes the port.
     public func run() async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.keepLinked() }
+            group.addTask { await self.prepareJobs() }
+        }
+        logger.info("stopped")
+    }
+
+    private func keepLinked() async {
         var lastOpenFailure: String?
         while !Task.isCancelled {
             let port: SerialPort
@@ -74,7 +122,6 @@ public actor PrinterService {
             if Task.isCancelled { break }
             try? await Task.sleep(for: settings.reconnectInterval)
         }
-        logger.info("stopped")
     }
 
     /// While a cancelled job still runs its cancel script the link must stay open, or the heaters stay on.
@@ -111,9 +158,9 @@ public actor PrinterService {
             changeState(to: newState)
             switch newState {
             case .paused:
-                if let job = queue.markOnPrinter(paused: true, message: "paused") { notices.yield(.jobState(job)) }
+                if let job = saved(queue.markOnPrinter(paused: true, message: "paused")) { notices.yield(.jobState(job)) }
             case .printing:
-                if let job = queue.markOnPrinter(paused: false) { notices.yield(.jobState(job)) }
+                if let job = saved(queue.markOnPrinter(paused: false)) { notices.yield(.jobState(job)) }
             case .ready:
                 startNextJob()
             case .halted(let reason):
@@ -132,14 +179,19 @@ public actor PrinterService {
             notices.yield(.temperature(serviceId: serviceId, report, measuredAt: now))
         case .jobProgress(let progress):
             lastProgress = progress
-            if let job = queue.recordProgress(progress) { notices.yield(.jobProgress(job)) }
+            if let job = queue.recordProgress(progress) {
+                saveProgress(job)
+                notices.yield(.jobProgress(job))
+            }
         case .jobFinished(let outcome, let progress):
             lastProgress = nil
             var outcome = outcome
             if outcome == .cancelled, Task.isCancelled {
                 outcome = .interrupted("the agent stopped; the job was cancelled and the heaters switched off")
             }
-            if let job = queue.finishCurrent(outcome, progress: progress, now: now) {
+            if let job = saved(queue.finishCurrent(outcome, progress: progress, now: now)) {
+                saveHold()
+                removeSpoolFile(of: job)
                 logger.info("job \(job.id) \(job.state.rawValue)", metadata: ["message": "\(job.message)"])
                 notices.yield(.jobState(job))
                 if case .failed(let reason) = outcome {
@@ -170,20 +222,20 @@ public actor PrinterService {
         }
     }
 
-    private func changeState(to newState: PrinterState) {
+    func changeState(to newState: PrinterState) {
         guard newState != state else { return }
         state = newState
         notices.yield(.stateChanged(serviceId: serviceId, newState))
     }
 
-    private func announceQueue() {
+    func announceQueue() {
         notices.yield(.queueChanged(serviceId: serviceId, queue.active))
     }
 
     // MARK: - Jobs
 
     /// Starts the first ready job when the printer is idle and the queue is not held.
-    private func startNextJob() {
+    func startNextJob() {
         guard let link = connection, link.snapshot().state == .ready, let job = queue.nextToStart(),
               let path = job.spoolPath else { return }
         do {
@@ -193,10 +245,11 @@ public actor PrinterService {
             }
             try link.startJob(source, totalCommands: job.totalLines)
             let started = try queue.markPrinting(job.id, totalLines: job.totalLines, now: Date())
+            save(started)
             logger.info("job \(job.id) printing", metadata: ["name": "\(job.name)", "lines": "\(job.totalLines)"])
             notices.yield(.jobState(started))
         } catch {
-            if let failed = try? queue.failWaiting(job.id, reason: "cannot start: \(error)", now: Date()) {
+            if let failed = saved(try? queue.failWaiting(job.id, reason: "cannot start: \(error)", now: Date())) {
                 logger.error("job \(job.id) failed to start: \(error)")
                 notices.yield(.jobState(failed))
             }
@@ -218,8 +271,9 @@ public actor PrinterService {
         return await add(job)
     }
 
-    private func add(_ job: PrintJob) -> PrintJob {
+    func add(_ job: PrintJob) -> PrintJob {
         queue.add(job)
+        save(job)
         logger.info("job \(job.id) queued", metadata: ["name": "\(job.name)"])
         notices.yield(.jobState(job))
         announceQueue()
@@ -239,6 +293,7 @@ public actor PrinterService {
     public func resume(jobId: String?) throws(PrinterServiceError) -> PrintJob? {
         if jobId == nil, queue.current == nil {
             guard queue.release() else { throw .invalidOperation("nothing is paused and the queue is not held") }
+            saveHold()
             logger.info("queue released")
             announceQueue()
             startNextJob()
@@ -252,11 +307,15 @@ public actor PrinterService {
         return job
     }
 
-    /// Cancels the job on the printer (its cancel script switches the heaters off) or a job still waiting.
+    /// Cancels the job on the printer (its cancel script switches the heaters off) or a job still waiting (its
+    /// download is cut off and its files removed).
     public func stop(jobId: String?) throws(PrinterServiceError) -> PrintJob {
         if let jobId, queue.current?.id != jobId {
             do {
                 let cancelled = try queue.cancelWaiting(jobId, now: Date())
+                save(cancelled)
+                if let preparation, preparation.jobId == jobId { preparation.task.cancel() }
+                removeSpoolFile(of: cancelled)
                 notices.yield(.jobState(cancelled))
                 announceQueue()
                 return cancelled

@@ -7,6 +7,8 @@ public enum PrinterServiceError: Error, Equatable, CustomStringConvertible {
     case invalidOperation(String)
     case commandFailed(String)
     case invalidGCode(String)
+    /// print.start named a content server this agent does not trust, or the agent fetches no content at all.
+    case contentServerNotTrusted(String)
 
     public var description: String {
         switch self {
@@ -16,6 +18,7 @@ public enum PrinterServiceError: Error, Equatable, CustomStringConvertible {
         case .invalidOperation(let reason): return reason
         case .commandFailed(let reason): return reason
         case .invalidGCode(let reason): return reason
+        case .contentServerNotTrusted(let reason): return reason
         }
     }
 }

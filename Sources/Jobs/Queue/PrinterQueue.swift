@@ -189,6 +189,11 @@ public struct PrinterQueue: Sendable {
         return job
     }
 
+    /// Keeps the next job from starting until a person releases the queue.
+    public mutating func hold(_ reason: String) {
+        holdReason = reason
+    }
+
     /// A person says the printer is fit to print again.
     public mutating func release() -> Bool {
         guard holdReason != nil else { return false }

@@ -1,0 +1,187 @@
+import Content
+import Foundation
+import GCode
+
+/// Getting a job's G-code into the spool (DESIGN §1 steps 3–5): the selection by token, the download, the check
+/// of every line. One job at a time per printer, in queue order, while another job may be printing.
+extension PrinterService {
+    /// Queues a print of what the Manager selected on a content server (7.2.5): answered at once; the content is
+    /// fetched in the background and the job prints when it is ready and the printer is free.
+    public func enqueue(contentServer: String, token: String) throws(PrinterServiceError) -> PrintJob {
+        guard let content = support.content, support.spoolDirectory != nil else {
+            throw .contentServerNotTrusted("this agent fetches no content: it has no spool")
+        }
+        let server: TrustedContentServer
+        do {
+            server = try content.trustedServer(for: contentServer)
+        } catch {
+            throw .contentServerNotTrusted(error.description)
+        }
+        let job = PrintJob(id: PrintJobID.make(), serviceId: serviceId, name: "", contentURI: contentServer,
+                           content: ContentDescriptor(server: contentServer), state: .queued,
+                           message: "waiting for \(server.name)", createdAt: Date())
+        if let store = support.store {
+            do {
+                try store.insert(job, token: token)
+            } catch {
+                logger.error("cannot save job \(job.id): \(error)")
+                throw .invalidOperation("the print queue database failed: \(error)")
+            }
+        } else {
+            tokensInMemory[job.id] = token
+        }
+        let added = add(job)
+        preparationWakeSink.yield()
+        return added
+    }
+
+    /// Prepares the queue's waiting jobs one after the other until the service stops.
+    func prepareJobs() async {
+        var wakes = preparationWake.makeAsyncIterator()
+        while !Task.isCancelled {
+            if let job = queue.nextToPrepare() {
+                await prepare(job)
+            } else if await wakes.next() == nil {
+                return
+            }
+        }
+    }
+
+    private func prepare(_ waiting: PrintJob) async {
+        guard let content = support.content, let spool = support.spoolDirectory, let descriptor = waiting.content else {
+            fail(waiting.id, "the agent cannot fetch this job's content: no content server is configured")
+            return
+        }
+        guard let token = storedToken(waiting.id) else {
+            fail(waiting.id, "the content server's token for this job is gone; start the print again")
+            return
+        }
+        guard var job = update(waiting.id, { $0.state = .downloading; $0.message = "reading the selection" }) else { return }
+
+        let selection: ContentSelection
+        do {
+            selection = try await content.selection(server: descriptor.server, token: token)
+        } catch {
+            return finishPreparation(job.id, error)
+        }
+        guard let described = update(job.id, { job in
+            job.name = selection.name
+            job.contentURI = selection.uri
+            job.content = ContentDescriptor(server: descriptor.server, contentId: selection.contentId,
+                                            mediaType: selection.mediaType, size: selection.size, sha256: selection.sha256)
+            job.message = "downloading"
+        }) else { return }
+        job = described
+        switch ContentMediaType(mediaType: selection.mediaType, name: selection.name) {
+        case .gcode:
+            break
+        case .model(let format):
+            return fail(job.id, "no slicer available: \(selection.name) is a 3D model (\(format.rawValue.uppercased())) and this agent has no slicer configured; send G-code, or slice it first")
+        case .unsupported(let type):
+            return fail(job.id, "\(selection.name) cannot be printed: its media type \(type) is neither G-code nor a 3D model")
+        }
+
+        let gcodePath = Self.gcodePath(job.id, spool: spool)
+        let (progress, progressSink) = AsyncStream.makeStream(of: DownloadProgress.self, bufferingPolicy: .bufferingNewest(1))
+        let download = Task {
+            try await content.download(selection, server: descriptor.server, token: token,
+                                       partPath: Self.partPath(job.id, spool: spool), finalPath: gcodePath) {
+                progressSink.yield($0)
+            }
+        }
+        preparation = (job.id, download)
+        let jobId = job.id
+        let result: Result<DownloadedContent, any Error> = await withTaskCancellationHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await reached in progress { await self.recordDownload(jobId, reached) }
+                }
+                let result = await download.result
+                progressSink.finish()
+                await group.waitForAll()
+                return result
+            }
+        } onCancel: {
+            download.cancel()
+        }
+        preparation = nil
+        switch result {
+        case .failure(let error):
+            return finishPreparation(jobId, error)
+        case .success(let downloaded):
+            await checkAndMarkReady(jobId, path: downloaded.path, resumedFrom: downloaded.resumedFrom)
+        }
+    }
+
+    private func recordDownload(_ jobId: String, _ reached: DownloadProgress) {
+        guard let job = try? queue.updateWaiting(jobId, { $0.bytesDownloaded = reached.bytes }) else { return }
+        saveProgress(job)
+        notices.yield(.jobProgress(job))
+    }
+
+    /// Every line must fit the firmware before the job may print, so that a print never stops half-way.
+    private func checkAndMarkReady(_ jobId: String, path: String, resumedFrom: Int64) async {
+        let maxLineLength = settings.link.maxLineLength
+        let summary: GCodeFileSummary
+        do {
+            summary = try await Task.detached(priority: .utility) {
+                try GCodeFileReader.validate(path: path, maxLineLength: maxLineLength)
+            }.value
+        } catch {
+            return fail(jobId, "the G-code cannot be printed: \(error)")
+        }
+        guard let ready = saved(try? queue.markReady(jobId, spoolPath: path, totalLines: summary.commandCount)) else {
+            // Stopped while its last bytes arrived: the finished download has no job left to print it.
+            if let stopped = queue.job(jobId) { removeSpoolFile(of: stopped) }
+            return
+        }
+        forgetToken(jobId)
+        logger.info("job \(jobId) ready", metadata: [
+            "name": "\(ready.name)", "bytes": "\(ready.bytesDownloaded)", "resumedFrom": "\(resumedFrom)",
+            "lines": "\(summary.commandCount)",
+        ])
+        notices.yield(.jobState(ready))
+        announceQueue()
+        startNextJob()
+    }
+
+    /// A preparation that ended without G-code: the job failed, unless it was stopped (already cancelled) or the
+    /// agent is stopping (it stays `downloading` on disk and resumes from its part file after the restart).
+    private func finishPreparation(_ jobId: String, _ error: any Error) {
+        if Task.isCancelled { return }
+        guard let job = queue.job(jobId), !job.state.isFinished else { return }
+        fail(jobId, (error as? ContentError)?.description ?? "\(error)")
+    }
+
+    private func fail(_ jobId: String, _ reason: String) {
+        guard let failed = saved(try? queue.failWaiting(jobId, reason: reason, now: Date())) else { return }
+        forgetToken(jobId)
+        removeSpoolFile(of: failed)
+        logger.warning("job \(jobId) failed before printing: \(reason)")
+        notices.yield(.jobState(failed))
+        announceQueue()
+    }
+
+    private func update(_ jobId: String, _ change: (inout PrintJob) -> Void) -> PrintJob? {
+        guard let job = saved(try? queue.updateWaiting(jobId, change)) else { return nil }
+        notices.yield(.jobState(job))
+        return job
+    }
+
+    private func storedToken(_ jobId: String) -> String? {
+        if let store = support.store {
+            do {
+                return try store.token(for: jobId)
+            } catch {
+                logger.error("cannot read job \(jobId)'s token: \(error)")
+                return nil
+            }
+        }
+        return tokensInMemory[jobId]
+    }
+
+    private func forgetToken(_ jobId: String) {
+        tokensInMemory[jobId] = nil
+        try? support.store?.setToken(nil, for: jobId)
+    }
+}
