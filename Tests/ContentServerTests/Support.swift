@@ -106,3 +106,33 @@ enum Loopback {
         return try stream.finalize()
     }
 }
+
+/// Collects every body part as it arrives, so a body cut short by the server is seen whole up to the cut (the async
+/// body sequence may discard parts it buffered once the connection fails).
+final class BodyCollector: HTTPClientResponseDelegate, @unchecked Sendable {
+    typealias Response = Void
+    private let lock = NSLock()
+    private var collected: [UInt8] = []
+
+    var bytes: [UInt8] { lock.withLock { collected } }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        lock.withLock { collected.append(contentsOf: buffer.readableBytesView) }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<Void>) throws {}
+
+    /// The request's outcome: nil when the body arrived whole, else why it did not.
+    static func fetch(_ client: HTTPClient, _ url: String, bearer: String) async throws -> (BodyCollector, (any Error)?) {
+        var request = try HTTPClient.Request(url: url)
+        request.headers.add(name: "Authorization", value: "Bearer \(bearer)")
+        let collector = BodyCollector()
+        do {
+            try await client.execute(request: request, delegate: collector).futureResult.get()
+            return (collector, nil)
+        } catch {
+            return (collector, error)
+        }
+    }
+}
