@@ -114,7 +114,7 @@ let package = Package(
         .testTarget(name: "ManagerClientTests", dependencies: ["ManagerClient", "Endpoint", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "PrinterLink", "GCode", "VirtualPrinter", "Content",
                                                       .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ContentTests", dependencies: ["Content", "COpenSSL",
+        .testTarget(name: "ContentTests", dependencies: ["Content", "COpenSSL", "ContentServer",
                                                          .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                          .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "PrinterLink", "VirtualPrinter", "GCode", "Jobs", "Endpoint",

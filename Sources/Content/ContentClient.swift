@@ -11,8 +11,7 @@ public final class ContentClient: Sendable {
     let settings: ContentSettings
     let logger: Logger
     let allowlist: ServerAllowlist
-    /// One HTTP client per trust configuration: the system store (`nil`) and each configured CA file.
-    private let clients: [String?: HTTPClient]
+    private let clients: HTTPClients
 
     /// The largest selection document accepted: a few hundred bytes are expected.
     static let selectionLimit = 64 * 1024
@@ -23,19 +22,7 @@ public final class ContentClient: Sendable {
         self.settings = settings
         self.logger = logger
         self.allowlist = ServerAllowlist(settings.servers)
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(10), read: Self.timeAmount(settings.idleTimeout)),
-            decompression: .disabled
-        )
-        var clients: [String?: HTTPClient] = [nil: HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)]
-        for caFile in Set(settings.servers.compactMap(\.caFile)) {
-            var tls = TLSConfiguration.makeClientConfiguration()
-            tls.trustRoots = .file(caFile)
-            configuration.tlsConfiguration = tls
-            clients[caFile] = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        }
-        self.clients = clients
+        self.clients = HTTPClients(idleTimeout: settings.idleTimeout)
     }
 
     /// The configured server this URL belongs to (scheme, host, port compared normalised; path prefix), or
@@ -85,10 +72,9 @@ public final class ContentClient: Sendable {
         }
     }
 
+    /// Closes the connections; required before the client is released once it has made a request.
     public func shutdown() async {
-        for client in clients.values {
-            try? await client.shutdown()
-        }
+        await clients.shutdown()
     }
 
     // MARK: - Shared by the selection and the download
@@ -129,7 +115,7 @@ public final class ContentClient: Sendable {
             for (name, value) in headers { request.headers.add(name: name, value: value) }
             if parsed.origin == tokenOrigin { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
             logger.debug("GET", metadata: ["url": "\(current)", "token": "\(parsed.origin == tokenOrigin ? "sent" : "withheld")"])
-            guard let client = clients[entry.caFile] ?? clients[nil] else { throw ContentError.downloadFailed("no HTTP client") }
+            let client = try clients.client(caFile: entry.caFile)
             let response = try await client.execute(request, deadline: .distantFuture, logger: logger)
             let status = Int(response.status.code)
             guard [301, 302, 303, 307, 308].contains(status), let location = response.headers.first(name: "Location")
@@ -167,10 +153,5 @@ public final class ContentClient: Sendable {
             throw .badSelection("\(url) did not answer with a selection document (\(error))")
         }
         return try selection.checked()
-    }
-
-    static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

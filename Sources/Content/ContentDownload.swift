@@ -135,8 +135,8 @@ extension ContentClient {
             if part.length - reported >= Self.progressStep {
                 reported = part.length
                 progress(DownloadProgress(bytes: part.length, total: size, resumedFrom: resumedFrom))
-                if Task.isCancelled { throw CancellationError() }
             }
+            if Task.isCancelled { throw CancellationError() }
         }
         progress(DownloadProgress(bytes: part.length, total: size, resumedFrom: resumedFrom))
         if part.length == size { return .complete }

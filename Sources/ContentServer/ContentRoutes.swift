@@ -156,7 +156,8 @@ struct ContentRoutes: Sendable {
                 guard stop.register(id, { channel.close(promise: nil) }) else { throw MeteredBodyWriter.ServerStopping() }
                 defer { stop.unregister(id) }
                 try await file.write(metered(writer, request: request, status: status, authorizationValid: true,
-                                             faults: faults, firstOffset: range?.lowerBound ?? 0, length: Int64(length)))
+                                             faults: faults, firstOffset: range?.lowerBound ?? 0, length: Int64(length),
+                                             drain: { await Self.flushed(channel, unless: stop) }))
             }
             return Response(status: status, headers: headers, body: body)
         }
@@ -211,17 +212,27 @@ struct ContentRoutes: Sendable {
 
     private func metered(_ writer: any ResponseBodyWriter, request: Request, status: HTTPResponse.Status,
                          authorizationValid: Bool, faults: DownloadFaults, firstOffset: Int64,
-                         length: Int64) -> MeteredBodyWriter {
+                         length: Int64, drain: @escaping @Sendable () async -> Void = {}) -> MeteredBodyWriter {
         let ledger = desk.ledger
         let entry = ServedRequest(method: request.method.rawValue, path: request.uri.path,
                                   range: request.headers[.range],
                                   hadAuthorization: request.headers[.authorization] != nil,
                                   authorizationValid: authorizationValid, status: status.code, bodyBytes: 0)
         return MeteredBodyWriter(base: writer, faults: faults, firstOffset: firstOffset, length: length,
-                                 stop: desk.stop) { bytes in
+                                 stop: desk.stop, drain: drain) { bytes in
             var served = entry
             served.bodyBytes = bytes
             ledger.append(served)
+        }
+    }
+
+    /// Until the connection holds no written byte that has not gone to the socket (bounded: a client that stopped
+    /// reading does not hold a drop up for more than a few seconds).
+    private static func flushed(_ channel: any Channel, unless stop: StopSignal) async {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !stop.isSet, ContinuousClock.now < deadline {
+            guard let buffered = try? await channel.getOption(.bufferedWritableBytes).get(), buffered > 0 else { return }
+            try? await Task.sleep(for: .milliseconds(2))
         }
     }
 

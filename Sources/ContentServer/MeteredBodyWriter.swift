@@ -15,18 +15,21 @@ struct MeteredBodyWriter: ResponseBodyWriter {
     let length: Int64
     let stop: StopSignal
     let record: @Sendable (_ bodyBytes: Int64) -> Void
+    /// Waits until what was written has left for the socket, so a drop cuts after exactly N bytes and not before.
+    let drain: @Sendable () async -> Void
     private var sent: Int64 = 0
     private var recorded = false
     private let started = ContinuousClock.now
 
     init(base: any ResponseBodyWriter, faults: DownloadFaults, firstOffset: Int64, length: Int64, stop: StopSignal,
-         record: @escaping @Sendable (_ bodyBytes: Int64) -> Void) {
+         drain: @escaping @Sendable () async -> Void = {}, record: @escaping @Sendable (_ bodyBytes: Int64) -> Void) {
         self.base = base
         self.faults = faults
         self.firstOffset = firstOffset
         self.length = length
         self.stop = stop
         self.record = record
+        self.drain = drain
     }
 
     mutating func write(_ buffer: ByteBuffer) async throws {
@@ -70,6 +73,7 @@ struct MeteredBodyWriter: ResponseBodyWriter {
         }
         if dropping {
             recordOnce()
+            await drain()
             throw DroppedOnPurpose()
         }
     }

@@ -12,6 +12,17 @@ public struct ServedRequest: Sendable, Equatable {
     public var status: Int
     /// Body bytes handed to the connection (fewer than announced when a drop fault fired or the client left).
     public var bodyBytes: Int64
+
+    public init(method: String, path: String, range: String?, hadAuthorization: Bool, authorizationValid: Bool,
+                status: Int, bodyBytes: Int64) {
+        self.method = method
+        self.path = path
+        self.range = range
+        self.hadAuthorization = hadAuthorization
+        self.authorizationValid = authorizationValid
+        self.status = status
+        self.bodyBytes = bodyBytes
+    }
 }
 
 /// The record of served requests, appended to from response bodies (synchronously: a body must be recorded before
