@@ -87,19 +87,16 @@ struct ContentServerCommand: AsyncParsableCommand {
             faults: ContentFaults(dropAfterBytes: dropAfter, dropCount: dropCount, corruptOffset: corruptAt,
                                   corruptCount: corruptCount, bytesPerSecond: rate, failStatus: failStatus,
                                   failCount: failCount))
-        do {
-            try await ContentServer.run(settings, logger: logger) { server in
-                let count = try await server.contentCount()
-                say("3dp-content-server: serving \(count) content(s) from \(root) at \(server.baseURL)")
-                if generated { say("admin key (shown once): \(key)") }
-                if let issue {
-                    let token = try await server.issueToken(contentId: issue)
-                    say("token for \(issue) (until \(token.expiresAtText)): \(token.token)")
-                    say("try: curl -H \"Authorization: Bearer \(token.token)\" \(server.baseURL)/3dp/v1/selection")
-                }
+        // A ContentServerError (port in use, unknown --issue id) says itself; no usage text after it.
+        try await ContentServer.run(settings, logger: logger) { server in
+            let count = try await server.contentCount()
+            say("3dp-content-server: serving \(count) content(s) from \(root) at \(server.baseURL)")
+            if generated { say("admin key (shown once): \(key)") }
+            if let issue {
+                let token = try await server.issueToken(contentId: issue)
+                say("token for \(issue) (until \(token.expiresAtText)): \(token.token)")
+                say("try: curl -H \"Authorization: Bearer \(token.token)\" \(server.baseURL)/3dp/v1/selection")
             }
-        } catch let error as ContentServerError {
-            throw ValidationError(error.description)
         }
     }
 
