@@ -11,7 +11,7 @@ public final class ContentClient: Sendable {
     let settings: ContentSettings
     let logger: Logger
     let allowlist: ServerAllowlist
-    private let clients: HTTPClients
+    let clients: HTTPClients
 
     /// The largest selection document accepted: a few hundred bytes are expected.
     static let selectionLimit = 64 * 1024

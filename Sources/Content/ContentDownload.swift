@@ -26,14 +26,19 @@ extension ContentClient {
         try checkSpace(size: size, partBytes: PartFile.existingLength(at: partPath) ?? 0, partPath: partPath)
         if Task.isCancelled { throw .cancelled }
 
-        var part = try PartFile(path: partPath)
+        let part = try PartFile(path: partPath)
         let resumedFrom = part.length
         logger.info("downloading", metadata: ["url": "\(selection.uri)", "size": "\(size)",
                                               "resumingFrom": "\(resumedFrom)", "part": "\(partPath)"])
+        let writer = PartWriter(part: part) { length in
+            progress(DownloadProgress(bytes: length, total: size, resumedFrom: resumedFrom))
+        }
+        defer { writer.close() }
         var url = selection.uri
         var attempts = 0
         var failures = 0
         var mismatches = 0
+        var redirects = 0
         while true {
             if part.length == size {
                 let digest = try part.digest()
@@ -46,58 +51,31 @@ extension ContentClient {
                     return DownloadedContent(path: finalPath, size: size, sha256: digest, resumedFrom: resumedFrom,
                                              attempts: attempts)
                 }
-                try countMismatch(&mismatches, part: &part,
+                try countMismatch(&mismatches, part: part,
                                   "SHA-256 of the download does not match: expected \(selection.sha256), got \(digest)")
                 continue
             }
             if Task.isCancelled { throw .cancelled }
 
             attempts += 1
-            let startedAt = part.length
-            var headers = [("Accept-Encoding", "identity")]
-            if startedAt > 0 {
-                headers.append(("Range", "bytes=\(startedAt)-"))
-                headers.append(("If-Range", "\"\(selection.sha256)\""))
+            let receiver = ContentResponseReceiver(part: part, writer: writer, size: size, url: url)
+            let transportError = await fetch(url, from: part.length, sha256: selection.sha256, token: token,
+                                             tokenOrigin: serverURL.origin, into: receiver)
+            let writeFailure = await writer.drained()
+            if receiver.received > 0 {
+                progress(DownloadProgress(bytes: part.length, total: size, resumedFrom: resumedFrom))
             }
-            logger.debug("content request", metadata: ["url": "\(url)", "from": "\(startedAt)", "attempt": "\(attempts)"])
-            var received: Int64 = 0
-            let outcome: AttemptOutcome
-            do {
-                let (response, answeredURL) = try await send(url, token: token, tokenOrigin: serverURL.origin,
-                                                             headers: headers)
-                url = answeredURL
-                let decision = ContentResponseDecision(
-                    status: Int(response.status.code), contentRange: response.headers.first(name: "Content-Range"),
-                    location: response.headers.first(name: "Location"), requestedFrom: startedAt, size: size, url: url)
-                switch decision {
-                case .write(let from):
-                    if from == 0 && part.length > 0 {
-                        logger.info("the server sent the whole content; starting over", metadata: ["url": "\(url)"])
-                        try part.truncate()
-                    }
-                    outcome = try await receive(response.body, into: &part, size: size, received: &received,
-                                                resumedFrom: resumedFrom, progress: progress)
-                case .restartFromZero(let reason):
-                    try part.truncate()
-                    outcome = .failed(.transient(reason))
-                case .mismatch(let reason):
-                    outcome = .mismatch(reason)
-                case .retry(let reason):
-                    outcome = .failed(.transient(reason))
-                case .redirect(let location):
-                    outcome = .failed(.fatal(.downloadFailed("\(url) redirected to \(location) once too often")))
-                case .fail(let error):
-                    outcome = .failed(.fatal(error))
-                }
-            } catch {
-                outcome = .failed(AttemptFailure(error, url: url))
-            }
-
+            let outcome = writeFailure.map { AttemptOutcome.failed(.fatal($0)) }
+                ?? outcome(of: receiver, transportError: transportError, part: part, size: size, url: url)
             switch outcome {
             case .complete:
                 continue
+            case .redirect(let location):
+                redirects += 1
+                url = try redirectTarget(location, from: url, redirects: redirects)
+                attempts -= 1
             case .mismatch(let reason):
-                try countMismatch(&mismatches, part: &part, reason)
+                try countMismatch(&mismatches, part: part, reason)
             case .failed(.cancelled):
                 logger.info("download cancelled; the part file is kept", metadata: ["bytes": "\(part.length)"])
                 throw .cancelled
@@ -106,7 +84,7 @@ extension ContentClient {
                 logger.warning("download failed", metadata: ["url": "\(url)", "error": "\(error)"])
                 throw error
             case .failed(.transient(let reason)):
-                failures = received > 0 ? 1 : failures + 1
+                failures = receiver.received > 0 ? 1 : failures + 1
                 try await backOff(failures: failures, reason: reason, url: url) { .downloadFailed($0) }
             }
         }
@@ -115,36 +93,83 @@ extension ContentClient {
     enum AttemptOutcome {
         /// The part now holds as many bytes as the content (their hash is checked next).
         case complete
+        case redirect(String)
         case mismatch(String)
         case failed(AttemptFailure)
     }
 
-    /// The hot path: each buffer is hashed and written as it arrives; AsyncHTTPClient reads the socket only as
-    /// fast as this loop consumes, so memory stays bounded whatever the content's size.
-    private func receive(_ body: HTTPClientResponse.Body, into part: inout PartFile, size: Int64,
-                         received: inout Int64, resumedFrom: Int64,
-                         progress: @Sendable (DownloadProgress) -> Void) async throws -> AttemptOutcome {
-        var reported = part.length
-        for try await buffer in body {
-            let count = Int64(buffer.readableBytes)
-            if part.length + count > size {
-                return .mismatch("the server sent more than the announced \(size) bytes")
+    /// One GET of the content into the receiver, cancelled with the task; the error that ended it, if any.
+    private func fetch(_ url: String, from offset: Int64, sha256: String, token: String,
+                       tokenOrigin: ContentURL.Origin, into receiver: ContentResponseReceiver) async -> (any Error)? {
+        do {
+            let entry = try allowlist.check(url)
+            let parsed = try ContentURL(url)
+            var request = try HTTPClient.Request(url: url, method: .GET)
+            request.headers.add(name: "Accept-Encoding", value: "identity")
+            if offset > 0 {
+                request.headers.add(name: "Range", value: "bytes=\(offset)-")
+                request.headers.add(name: "If-Range", value: "\"\(sha256)\"")
             }
-            try buffer.withUnsafeReadableBytes { bytes throws(ContentError) in try part.append(bytes) }
-            received += count
-            if part.length - reported >= Self.progressStep {
-                reported = part.length
-                progress(DownloadProgress(bytes: part.length, total: size, resumedFrom: resumedFrom))
+            if parsed.origin == tokenOrigin { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+            logger.debug("content request", metadata: ["url": "\(url)", "from": "\(offset)",
+                                                       "token": "\(parsed.origin == tokenOrigin ? "sent" : "withheld")"])
+            let client = try clients.client(caFile: entry.server.caFile)
+            // The receiver runs on the connection's own event loop: with any other, every buffer would cross threads.
+            let task = client.execute(request: request, delegate: receiver,
+                                      eventLoop: .delegateAndChannel(on: client.eventLoopGroup.next()), logger: logger)
+            try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
             }
-            if Task.isCancelled { throw CancellationError() }
+            return nil
+        } catch {
+            return error
         }
-        progress(DownloadProgress(bytes: part.length, total: size, resumedFrom: resumedFrom))
-        if part.length == size { return .complete }
-        return .failed(.transient("the response ended after \(part.length) of \(size) bytes"))
+    }
+
+    /// What one response amounts to, from what the receiver saw and how the exchange ended.
+    private func outcome(of receiver: ContentResponseReceiver, transportError: (any Error)?, part: PartFile,
+                         size: Int64, url: String) -> AttemptOutcome {
+        switch receiver.stop {
+        case .mismatch(let reason)?: return .mismatch(reason)
+        case .failed(let error)?: return .failed(.fatal(error))
+        case nil: break
+        }
+        if let transportError { return .failed(AttemptFailure(transportError, url: url)) }
+        switch receiver.decision {
+        case .write?:
+            if part.length == size { return .complete }
+            return .failed(.transient("the response ended after \(part.length) of \(size) bytes"))
+        case .restartFromZero(let reason)?:
+            do { try part.truncate() } catch { return .failed(.fatal(error)) }
+            return .failed(.transient(reason))
+        case .mismatch(let reason)?: return .mismatch(reason)
+        case .retry(let reason)?: return .failed(.transient(reason))
+        case .redirect(let location)?: return .redirect(location)
+        case .fail(let error)?: return .failed(.fatal(error))
+        case nil: return .failed(.transient("\(url) ended without a response"))
+        }
+    }
+
+    /// A redirect of the content request, allowed only to a trusted URL and only so many times.
+    private func redirectTarget(_ location: String, from url: String, redirects: Int) throws(ContentError) -> String {
+        guard redirects <= Self.redirectLimit else {
+            throw .downloadFailed("\(url) redirected more than \(Self.redirectLimit) times")
+        }
+        let target: String
+        do {
+            target = try ContentURL(url).resolving(location: location).text
+        } catch {
+            throw .serverNotTrusted(ServerAllowlist.shown(location, refusal: error))
+        }
+        _ = try allowlist.check(target)
+        logger.debug("redirected", metadata: ["to": "\(target)"])
+        return target
     }
 
     /// A first mismatch starts the download over from zero; a second one removes the part and fails.
-    private func countMismatch(_ mismatches: inout Int, part: inout PartFile, _ reason: String) throws(ContentError) {
+    private func countMismatch(_ mismatches: inout Int, part: PartFile, _ reason: String) throws(ContentError) {
         mismatches += 1
         if mismatches >= 2 {
             PartFile.remove(part.path)

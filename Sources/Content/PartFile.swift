@@ -1,8 +1,9 @@
 import Foundation
 
 /// The `<job>.part` file a download streams into, with the running SHA-256 of its bytes: plain write(2) loops,
-/// so the hot path is a hash update and a system call per received buffer.
-struct PartFile: ~Copyable {
+/// so the hot path is a hash update and a system call per received buffer. One download owns it; the connection's
+/// event loop writes to it only while that download awaits the response, so the two never touch it at once.
+final class PartFile: @unchecked Sendable {
     let path: String
     private let descriptor: Int32
     private(set) var length: Int64
@@ -47,7 +48,7 @@ struct PartFile: ~Copyable {
     }
 
     /// Hashes and writes every byte, through short writes and interrupted calls.
-    mutating func append(_ bytes: UnsafeRawBufferPointer) throws(ContentError) {
+    func append(_ bytes: UnsafeRawBufferPointer) throws(ContentError) {
         guard var next = bytes.baseAddress else { return }
         do { try hash.update(bytes) } catch { throw .downloadFailed(error.description) }
         var remaining = bytes.count
@@ -64,7 +65,7 @@ struct PartFile: ~Copyable {
     }
 
     /// Back to an empty file, for a download that starts over.
-    mutating func truncate() throws(ContentError) {
+    func truncate() throws(ContentError) {
         guard ftruncate(descriptor, 0) == 0, lseek(descriptor, 0, SEEK_SET) == 0 else {
             throw Self.failure(errno, "cannot empty \(path)")
         }
