@@ -293,4 +293,26 @@ struct ContentDownloadLoopbackTests {
             #expect(await content.contentRequests().map(\.range) == [nil])
         }
     }
+
+    /// A server that stops sending counts as a dropped connection after the idle timeout: retried, then given up.
+    @Test func anIdleResponseTimesOutAndIsRetried() async throws {
+        try await LoopbackContent.with { content in
+            let token = try await content.token()
+            var settings = content.settings()
+            settings.idleTimeout = .milliseconds(300)
+            let error = await #expect(throws: ContentError.self) {
+                try await content.withClient(settings) { client in
+                    let selection = try await client.selection(server: content.server.baseURL, token: token)
+                    await content.server.setFaults(ContentFaults(bytesPerSecond: 1))
+                    return try await client.download(selection, server: content.server.baseURL, token: token,
+                                                     partPath: content.partPath, finalPath: content.finalPath) { _ in }
+                }
+            }
+            guard case .downloadFailed(let why)? = error else { Issue.record("\(String(describing: error))"); return }
+            #expect(why.contains("readTimeout"), "\(why)")
+            #expect(why.contains("after 4 attempts in a row without progress"), "\(why)")
+            // The server records a request when its response ends, which for the last ones may be later.
+            #expect(await content.contentRequests().count <= 4)
+        }
+    }
 }
