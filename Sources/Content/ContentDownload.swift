@@ -5,6 +5,8 @@ import NIOCore
 extension ContentClient {
     /// How often progress is reported while bytes flow (and once when a response ends).
     static let progressStep: Int64 = 1 << 20
+    /// The longest wait between two progress reports while bytes flow.
+    static let progressInterval: Duration = .milliseconds(250)
 
     /// Streams the selected content into `partPath`, resuming from what is already there, checks its size and
     /// SHA-256, fsyncs it and renames it to `finalPath`. The part file is kept when the download is cancelled or

@@ -13,14 +13,9 @@ import VirtualPrinter
 
 /// The daemon as a Manager meets it: `AgentDaemon` on a free loopback port with fresh state, serving virtual
 /// printers over real pseudo-terminals. `rpc` speaks raw HTTP so that tests see exactly what goes over the wire.
-final class AgentUnderTest: Sendable {
-    let printers: [VirtualPrinter]
+final class AgentUnderTest: AgentEndpoint, @unchecked Sendable {
     let stateDirectory: URL
-    let port: Int
     private let task: Task<Void, any Error>
-
-    var baseURL: String { "http://127.0.0.1:\(port)" }
-    var printer: VirtualPrinter { printers[0] }
 
     static func start(printers count: Int = 1, statusInterval: Duration = .milliseconds(200), clientQueue: Int = 256,
                       logs: CapturedLogs? = nil, contentServers: [ContentServerEntry] = [], spoolQuotaMegabytes: Int? = nil,
@@ -94,9 +89,6 @@ final class AgentUnderTest: Sendable {
         await agent.stop()
     }
 
-    /// A token the test paired for itself before the agent started.
-    let harnessToken: String
-
     /// The daemon's printers, for queueing jobs (print.start comes with the content issue).
     let fleet: PrinterFleet
 
@@ -106,11 +98,9 @@ final class AgentUnderTest: Sendable {
                  fleet: PrinterFleet, stopSink: AsyncStream<Void>.Continuation) {
         self.fleet = fleet
         self.stopSink = stopSink
-        self.printers = printers
         self.stateDirectory = stateDirectory
-        self.port = port
         self.task = task
-        self.harnessToken = harnessToken
+        super.init(printers: printers, port: port, harnessToken: harnessToken)
     }
 
     /// Stops the agent the way SIGTERM does (a graceful shutdown of its service group) and removes its state.
@@ -119,6 +109,25 @@ final class AgentUnderTest: Sendable {
         _ = try? await task.value
         for printer in printers { printer.stop() }
         try? FileManager.default.removeItem(at: stateDirectory)
+    }
+
+}
+
+/// An agent's 3DP-1 endpoint on loopback, as a Manager reaches it: raw HTTP, so that tests see exactly what goes
+/// over the wire; results checked against the schema.
+class AgentEndpoint: @unchecked Sendable {
+    let printers: [VirtualPrinter]
+    let port: Int
+    /// A token the test paired for itself before the agent started.
+    let harnessToken: String
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var printer: VirtualPrinter { printers[0] }
+
+    init(printers: [VirtualPrinter], port: Int, harnessToken: String) {
+        self.printers = printers
+        self.port = port
+        self.harnessToken = harnessToken
     }
 
     struct HTTPAnswer {

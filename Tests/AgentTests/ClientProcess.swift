@@ -18,6 +18,7 @@ final class ClientProcess: @unchecked Sendable {
     private let process = Process()
     private let input = Pipe()
     private let lineStream: AsyncStream<String>
+    private let errorLineStream: AsyncStream<String>
     private let events: AsyncStream<Void>
     private let stdout = Locked([UInt8]())
     private let stderr = Locked([UInt8]())
@@ -39,6 +40,8 @@ final class ClientProcess: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = errors
         let (lineStream, lineSink) = AsyncStream.makeStream(of: String.self)
+        let (errorLineStream, errorLineSink) = AsyncStream.makeStream(of: String.self)
+        self.errorLineStream = errorLineStream
         let (events, eventSink) = AsyncStream.makeStream(of: Void.self)
         self.lineStream = lineStream
         self.events = events
@@ -46,28 +49,27 @@ final class ClientProcess: @unchecked Sendable {
         try process.run()
 
         // Blocking reads on threads of their own: the agent under test needs the few cooperative threads.
-        let stdout = self.stdout
+        Self.pump(output.fileHandleForReading, into: stdout, lines: lineSink) { eventSink.yield() }
+        Self.pump(errors.fileHandleForReading, into: stderr, lines: errorLineSink) { eventSink.yield() }
+    }
+
+    /// Reads `handle` to its end on a thread: every byte into `buffer`, every whole line to `lines`.
+    private static func pump(_ handle: FileHandle, into buffer: Locked<[UInt8]>, lines: AsyncStream<String>.Continuation,
+                             ended: @escaping @Sendable () -> Void) {
         Thread {
-            let handle = output.fileHandleForReading
             var partial: [UInt8] = []
             while true {
                 let chunk = handle.availableData
                 if chunk.isEmpty { break }
-                stdout.withLock { $0.append(contentsOf: chunk) }
+                buffer.withLock { $0.append(contentsOf: chunk) }
                 partial.append(contentsOf: chunk)
                 while let newline = partial.firstIndex(of: UInt8(ascii: "\n")) {
-                    lineSink.yield(String(decoding: partial[..<newline], as: UTF8.self))
+                    lines.yield(String(decoding: partial[..<newline], as: UTF8.self))
                     partial.removeSubrange(...newline)
                 }
             }
-            lineSink.finish()
-            eventSink.yield()
-        }.start()
-        let stderr = self.stderr
-        Thread {
-            let bytes = errors.fileHandleForReading.readDataToEndOfFile()
-            stderr.withLock { $0.append(contentsOf: bytes) }
-            eventSink.yield()
+            lines.finish()
+            ended()
         }.start()
     }
 
@@ -92,6 +94,17 @@ final class ClientProcess: @unchecked Sendable {
     func nextLine() async -> String? {
         var lines = lineStream.makeAsyncIterator()
         return await lines.next()
+    }
+
+    /// The next line of standard error (where the agent logs); nil once it has ended.
+    func nextErrorLine() async -> String? {
+        var lines = errorLineStream.makeAsyncIterator()
+        return await lines.next()
+    }
+
+    /// SIGKILL: the process gets no chance to save or clean anything, as in a crash or a power cut.
+    func kill() {
+        Glibc.kill(process.processIdentifier, SIGKILL)
     }
 
     /// Waits for the process to exit and both of its outputs to end.

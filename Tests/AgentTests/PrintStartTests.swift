@@ -32,9 +32,10 @@ import Testing
         }
     }
 
+    /// Short moves (under a millimetre) so that the virtual printer runs them fast; each line unique by its E.
     static func gcode(moves: Int) -> String {
         var text = "M104 S200\nM117 Layer 1\n"
-        for index in 0..<moves { text += "G1 X\(100 + index % 50) Y\(100 + index % 37) E\(index)\n" }
+        for index in 0..<moves { text += "G1 X100.\(index % 50) Y100.\(index % 37) E\(index)\n" }
         return text
     }
 
@@ -103,7 +104,7 @@ import Testing
             #expect(states.firstIndex(of: "ready")! < states.firstIndex(of: "printing")!)
             #expect(seen.contains { $0["callbackId"] == "job.progress" && $0["result"]?["bytesDownloaded"]?.intValue == text.utf8.count })
             #expect(seen.contains { $0["callbackId"] == "queue.changed" })
-            #expect(agent.printer.executedCommands.contains("G1 X149 Y102 E2999"))
+            #expect(agent.printer.executedCommands.contains("G1 X100.49 Y100.2 E2999"))
 
             // The job stays in the history; its spool copy is gone.
             let history = try await agent.result("history.list", ["serviceId": "vp1"], token: token)

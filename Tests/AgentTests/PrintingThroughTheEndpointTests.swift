@@ -17,7 +17,7 @@ struct PrintingThroughTheEndpointTests {
     }
 
     /// Long-polls `subscription` until a callback satisfies `until`; returns every callback seen on the way.
-    static func collect(_ agent: AgentUnderTest, _ subscription: JSONValue, timeout: Duration = .seconds(60),
+    static func collect(_ agent: AgentEndpoint, _ subscription: JSONValue, timeout: Duration = .seconds(60),
                         until: (JSONValue) -> Bool) async throws -> [JSONValue] {
         var seen: [JSONValue] = []
         let deadline = ContinuousClock.now + timeout

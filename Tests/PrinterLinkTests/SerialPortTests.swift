@@ -216,10 +216,21 @@ struct SerialPortOverPtyTests {
         #expect(other >= 0)
         defer { Glibc.close(other) }
         #expect(ioctl(other, UInt(TIOCEXCL)) == 0)
-        #expect(throws: SerialPortError.inUse(pty.slavePath, byPID: nil)) {
+        #expect(throws: SerialPortError.inUse(pty.slavePath, byPID: getpid())) {
             try SerialPort.open(path: pty.slavePath, baudRate: 115_200)
         }
         #expect(ioctl(other, UInt(TIOCNXCL)) == 0)
+        let port = try SerialPort.open(path: pty.slavePath, baudRate: 115_200)
+        port.close()
+    }
+
+    @Test func anExclusiveFlagLeftByAKilledHostDoesNotLockThePortForGood() throws {
+        let pty = try PseudoTerminal()
+        // A host killed with -9 never clears TIOCEXCL; on a pseudo-terminal (its master still open) the flag stays.
+        let killed = Glibc.open(pty.slavePath, O_RDWR | O_NOCTTY | O_CLOEXEC)
+        #expect(killed >= 0)
+        #expect(ioctl(killed, UInt(TIOCEXCL)) == 0)
+        Glibc.close(killed)
         let port = try SerialPort.open(path: pty.slavePath, baudRate: 115_200)
         port.close()
     }

@@ -105,6 +105,8 @@ extension ThreeDPSchema {
             "chamber": S.nullable(S.ref("Reading")),
             "job": S.nullable(S.ref("Job")),
             "queuedJobs": S.integer(minimum: 0),
+            // Why the queue waits for a person (print.resume with the serviceId releases it); null when it runs.
+            "queueHold": S.nullable(S.string),
             "measuredAt": S.ref("Timestamp"),
             "timestampFromAgent": S.boolean,
             "reportedAt": S.ref("Timestamp"),

@@ -16,6 +16,7 @@ public enum PrinterStatus {
         if let detail = stateDetail(report.state) { status["stateDetail"] = .string(detail) }
         status["job"] = report.job.map { JobView.json($0, order: jobOrder) } ?? .null
         status["queuedJobs"] = .integer(Int64(report.queuedJobs))
+        status["queueHold"] = report.queueHold.map(JSONValue.string) ?? .null
         status["measuredAt"] = .string(Timestamps.string(measuredAt))
         status["timestampFromAgent"] = .bool(true)
         status["reportedAt"] = .string(Timestamps.string(report.reportedAt))

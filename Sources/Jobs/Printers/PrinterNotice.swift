@@ -53,16 +53,19 @@ public struct PrinterStatusReport: Sendable, Equatable {
     public var measuredAt: Date?
     public var job: PrintJob?
     public var queuedJobs: Int
+    /// Why the queue waits for a person (a job failed or was interrupted); nil when it runs.
+    public var queueHold: String?
     public var reportedAt: Date
 
     public init(serviceId: String, state: PrinterState, temperature: TemperatureReport?, measuredAt: Date?,
-                job: PrintJob?, queuedJobs: Int, reportedAt: Date) {
+                job: PrintJob?, queuedJobs: Int, queueHold: String? = nil, reportedAt: Date) {
         self.serviceId = serviceId
         self.state = state
         self.temperature = temperature
         self.measuredAt = measuredAt
         self.job = job
         self.queuedJobs = queuedJobs
+        self.queueHold = queueHold
         self.reportedAt = reportedAt
     }
 }

@@ -28,6 +28,9 @@ public actor PrinterService {
     var preparation: (jobId: String, task: Task<DownloadedContent, any Error>)?
     /// When each job's progress last went to the database: it is saved about once a second, not per line.
     var progressSavedAt: [String: ContinuousClock.Instant] = [:]
+    /// The agent died while this printer printed: its heaters may still be on, with nobody left to switch them
+    /// off. The first time the printer is ready again they are (and only that: nothing moves).
+    private var heatersLeftOnByACrash: Bool
     private var state: PrinterState = .disconnected("not connected yet")
     private var identity: FirmwareIdentity?
     /// The latest temperatures and when they arrived: kept across a lost link so a Manager still sees the last
@@ -45,14 +48,17 @@ public actor PrinterService {
         logger[metadataKey: "printer"] = "\(settings.serviceId)"
         self.logger = logger
         (preparationWake, preparationWakeSink) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        self.queue = Self.restoredQueue(serviceId: settings.serviceId, store: support.store, logger: logger)
+        (queue, heatersLeftOnByACrash) = Self.restoredQueue(serviceId: settings.serviceId, store: support.store, logger: logger)
     }
 
     /// The queue as the database holds it, after what the last stop did to it (see `PrinterQueue.init(restoring:)`);
     /// the changes are written back at once. A database that cannot be read holds the queue empty, so that
-    /// nothing prints that a person did not see queued.
-    private static func restoredQueue(serviceId: String, store: JobStore?, logger: Logger) -> PrinterQueue {
-        guard let store else { return PrinterQueue(serviceId: serviceId) }
+    /// nothing prints that a person did not see queued. `crashedWhilePrinting` tells whether a job was on the
+    /// printer when the agent died.
+    private static func restoredQueue(serviceId: String, store: JobStore?, logger: Logger)
+        -> (queue: PrinterQueue, crashedWhilePrinting: Bool)
+    {
+        guard let store else { return (PrinterQueue(serviceId: serviceId), false) }
         do {
             let saved = try store.jobs(serviceId: serviceId)
             let queue = PrinterQueue(serviceId: serviceId, restoring: saved,
@@ -66,12 +72,12 @@ public actor PrinterService {
             }
             try store.setHoldReason(queue.holdReason, serviceId: serviceId)
             if !queue.active.isEmpty { logger.info("\(queue.active.count) jobs restored from the queue database") }
-            return queue
+            return (queue, saved.contains { $0.state.isOnPrinter })
         } catch {
             logger.error("cannot restore the print queue: \(error)")
             var queue = PrinterQueue(serviceId: serviceId)
             queue.hold("the print queue database could not be read: \(error)")
-            return queue
+            return (queue, false)
         }
     }
 
@@ -162,6 +168,7 @@ public actor PrinterService {
             case .printing:
                 if let job = saved(queue.markOnPrinter(paused: false)) { notices.yield(.jobState(job)) }
             case .ready:
+                switchHeatersOffAfterACrash()
                 startNextJob()
             case .halted(let reason):
                 notices.yield(.fault(serviceId: serviceId, .halted, message: reason, at: now))
@@ -219,6 +226,18 @@ public actor PrinterService {
             notices.yield(.message(serviceId: serviceId, .action, text: "\(action)", at: now))
         case .busy, .console, .commandCompleted, .commandFailed, .jobStarted, .windowFallback:
             break
+        }
+    }
+
+    private func switchHeatersOffAfterACrash() {
+        guard heatersLeftOnByACrash, let link = connection else { return }
+        heatersLeftOnByACrash = false
+        logger.warning("switching the heaters off: the agent stopped unexpectedly during a print")
+        let lines = settings.link.completionScript
+        Task { [link, logger] in
+            for line in lines {
+                do { _ = try await link.send(line) } catch { logger.error("\(line) failed after a crash: \(error)") }
+            }
         }
     }
 
@@ -411,7 +430,7 @@ public actor PrinterService {
 
     public func statusReport(now: Date = Date()) -> PrinterStatusReport {
         PrinterStatusReport(serviceId: serviceId, state: state, temperature: temperature, measuredAt: measuredAt,
-                            job: queue.current, queuedJobs: queue.active.count - (queue.current == nil ? 0 : 1),
+                            job: queue.current, queuedJobs: queue.active.count - (queue.current == nil ? 0 : 1), queueHold: queue.holdReason,
                             reportedAt: now)
     }
 }

@@ -77,10 +77,12 @@ public final class SerialPort: Sendable {
             }
             throw .system(operation: "locking \(path)", errno: code)
         }
-        // Root opens a tty even when another process set TIOCEXCL on it; ask whether one did.
+        // Root opens a tty even when another process set TIOCEXCL on it; ask whether one did, and whether it
+        // still has the port open: a host killed with -9 leaves the flag set on a pseudo-terminal.
         var exclusive: Int32 = 0
-        if ioctl(descriptor, Self.TIOCGEXCL, &exclusive) == 0 && exclusive != 0 {
-            throw .inUse(path, byPID: nil)
+        if ioctl(descriptor, Self.TIOCGEXCL, &exclusive) == 0 && exclusive != 0,
+           let holder = PortOpeners.otherOpener(ofDeviceAt: resolvedPath, besides: descriptor) {
+            throw .inUse(path, byPID: holder)
         }
         if ioctl(descriptor, UInt(TIOCEXCL)) != 0 {
             throw .system(operation: "taking exclusive use of \(path)", errno: errno)
