@@ -12,6 +12,7 @@ final class ClientProcess: @unchecked Sendable {
         var signalled: Bool
         var stdout: String
         var stderr: String
+        var pid: Int32
         var lines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: true).map(String.init) }
     }
 
@@ -116,7 +117,7 @@ final class ClientProcess: @unchecked Sendable {
         }
         return Outcome(status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
                        stdout: String(decoding: stdout.withLock { $0 }, as: UTF8.self),
-                       stderr: String(decoding: stderr.withLock { $0 }, as: UTF8.self))
+                       stderr: String(decoding: stderr.withLock { $0 }, as: UTF8.self), pid: process.processIdentifier)
     }
 
     /// The `3dp-agent` product, built beside this test bundle: the products directory is the bundle's own or one
