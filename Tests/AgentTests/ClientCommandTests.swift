@@ -224,7 +224,7 @@ struct ClientCommandTests {
 }
 
 /// A configuration home of the test's own: the client's token file goes to `<directory>/3dp-agent/client.json`.
-private struct ConfigHome {
+struct ConfigHome {
     let directory: URL
 
     init() throws {

@@ -3,6 +3,7 @@ import ContentServer
 import Endpoint
 import Foundation
 import Logging
+import ManagerClient
 import Testing
 
 /// The seed's print flow (7.2.5–7.2.6) end to end on loopback: a Manager hands the agent a content server's token,
@@ -223,6 +224,42 @@ import Testing
             ], token: agent.harnessToken)
             #expect(refused == code)
             #expect(await server.servedRequests().isEmpty)
+        }
+    }
+}
+
+/// `client servers` and `client start`: the reference Manager's side of `print.start`, as a person runs it.
+@Suite(.serialized, .timeLimit(.minutes(2))) struct ClientStartTests {
+    @Test func theClientListsTheTrustedServersAndStartsAPrintWithATokenFromTheEnvironment() async throws {
+        try await PrintStartTests.withAgentAndContent(["part.gcode": PrintStartTests.gcode(moves: 200)]) { agent, server, _ in
+            let home = try ConfigHome()
+            defer { home.remove() }
+            try home.store.save(ClientCredential(accessToken: agent.harnessToken), for: AgentURL(parsing: agent.baseURL))
+            let servers = try await ClientProcess.run(["client", "servers", "--url", agent.baseURL], configHome: home.directory)
+            #expect(servers.status == 0, "\(servers.stderr)")
+            #expect(servers.lines == ["test content  \(server.baseURL)"])
+
+            let missing = try await ClientProcess.run(["client", "start", "--url", agent.baseURL, "--content-server", server.baseURL],
+                                                      configHome: home.directory)
+            #expect(missing.status == 2 && missing.stderr.contains("--token or $THREEDP_CONTENT_TOKEN"), "\(missing.stderr)")
+
+            let subscription = try await PrintStartTests.subscribe(agent)
+            let issued = try await server.issueToken(contentId: "part.gcode")
+            let started = try await ClientProcess.run(
+                ["client", "start", "--url", agent.baseURL, "--content-server", server.baseURL, "--json"],
+                configHome: home.directory, environment: ["THREEDP_CONTENT_TOKEN": issued.token])
+            #expect(started.status == 0, "\(started.stderr)")
+            let answer = try JSONValue.parse(Array(started.stdout.utf8))
+            let jobId = try #require(answer["job"]?["jobId"]?.stringValue)
+            #expect(!started.stdout.contains(issued.token))
+            let (finished, _) = try await PrintStartTests.finalState(agent, subscription, jobId: jobId)
+            #expect(finished["state"] == "completed")
+
+            let untrusted = try await ClientProcess.run(
+                ["client", "start", "--url", agent.baseURL, "--content-server", "https://elsewhere.example", "--token", "abc"],
+                configHome: home.directory)
+            #expect(untrusted.status == 1, "\(untrusted.stdout)\(untrusted.stderr)")
+            #expect(untrusted.stderr.contains("not one of the configured content servers"), "\(untrusted.stderr)")
         }
     }
 }

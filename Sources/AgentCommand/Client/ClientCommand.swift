@@ -15,7 +15,7 @@ struct ClientCommand: AsyncParsableCommand {
             """,
         subcommands: [
             DiscoverVerb.self, PairVerb.self, InfoVerb.self, AttributesVerb.self, StatusVerb.self, WatchVerb.self,
-            QueueVerb.self, PauseVerb.self, ResumeVerb.self, StopVerb.self, GCodeVerb.self,
+            QueueVerb.self, ServersVerb.self, StartVerb.self, PauseVerb.self, ResumeVerb.self, StopVerb.self, GCodeVerb.self,
         ]
     )
 }
