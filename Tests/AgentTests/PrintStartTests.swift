@@ -104,7 +104,10 @@ import Testing
             #expect(states.firstIndex(of: "downloading")! < states.firstIndex(of: "ready")!)
             #expect(states.firstIndex(of: "ready")! < states.firstIndex(of: "printing")!)
             #expect(seen.contains { $0["callbackId"] == "job.progress" && $0["result"]?["bytesDownloaded"]?.intValue == text.utf8.count })
-            #expect(seen.contains { $0["callbackId"] == "queue.changed" })
+            // queue.changed follows every state the job went through while it waited and printed.
+            let queueStates = seen.filter { $0["callbackId"] == "queue.changed" }
+                .compactMap { $0["result"]?["queue"]?.arrayValue?.first { $0["jobId"]?.stringValue == jobId }?["state"]?.stringValue }
+            #expect(["queued", "downloading", "ready", "printing"].allSatisfy(queueStates.contains), "\(queueStates)")
             #expect(agent.printer.executedCommands.contains("G1 X100.49 Y100.2 E2999"))
 
             // The job stays in the history; its spool copy is gone.

@@ -162,9 +162,12 @@ extension PrinterService {
         announceQueue()
     }
 
+    /// A change to a waiting job: `job.state` for it, and `queue.changed` too when its state moved.
     private func update(_ jobId: String, _ change: (inout PrintJob) -> Void) -> PrintJob? {
+        let before = queue.job(jobId)?.state
         guard let job = saved(try? queue.updateWaiting(jobId, change)) else { return nil }
         notices.yield(.jobState(job))
+        if job.state != before { announceQueue() }
         return job
     }
 
