@@ -60,6 +60,7 @@ extension ContentClient {
             if Task.isCancelled { throw .cancelled }
 
             attempts += 1
+            part.reserve(upTo: size)
             let receiver = ContentResponseReceiver(part: part, writer: writer, size: size, url: url)
             let transportError = await fetch(url, from: part.length, sha256: selection.sha256, token: token,
                                              tokenOrigin: serverURL.origin, into: receiver)

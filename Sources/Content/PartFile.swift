@@ -64,6 +64,24 @@ final class PartFile: @unchecked Sendable {
         length += Int64(bytes.count)
     }
 
+    /// Reserves the disk blocks up to `size` without changing the file's length, so that the length still says how
+    /// much was written (a resume trusts it). ext4 then maps each written block to an extent it already has instead
+    /// of reserving it: a third less CPU for the writes of a GiB, and less for the fsync. Best effort: a file
+    /// system without it, or a full disk, is left to the writes themselves to report.
+    func reserve(upTo size: Int64) {
+        guard size > length, let fallocate = Self.fallocate else { return }
+        _ = fallocate(descriptor, Self.keepSize, off_t(length), off_t(size - length))
+    }
+
+    /// FALLOC_FL_KEEP_SIZE of linux/falloc.h.
+    private static let keepSize: Int32 = 0x01
+
+    /// fallocate(2) is not part of Swift's Glibc module (it is behind _GNU_SOURCE): it is looked up in the C library.
+    private nonisolated(unsafe) static let fallocate: (@convention(c) (Int32, Int32, off_t, off_t) -> Int32)? = {
+        guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "fallocate") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32, off_t, off_t) -> Int32).self)
+    }()
+
     /// Back to an empty file, for a download that starts over.
     func truncate() throws(ContentError) {
         guard ftruncate(descriptor, 0) == 0, lseek(descriptor, 0, SEEK_SET) == 0 else {

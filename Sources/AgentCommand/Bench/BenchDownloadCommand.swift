@@ -114,6 +114,9 @@ struct BenchDownloadCommand: AsyncParsableCommand {
             withUnsafeBytes(of: UInt64(index)) { block.replaceSubrange(0..<8, with: $0) }
             try handle.write(contentsOf: block)
         }
+        // On disk before the first measurement: the kernel would otherwise write these dirty pages back some 30 s
+        // later, in the middle of whichever run is under way, and take CPU from it (one run in five was at half speed).
+        try handle.synchronize()
     }
 
     static func selection(server: String, token: String) async throws -> ContentSelection {
