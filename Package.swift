@@ -91,6 +91,7 @@ let package = Package(
         .target(
             name: "ContentServer",
             dependencies: ["Content", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdTLS", package: "hummingbird"),
                            .product(name: "NIOCore", package: "swift-nio"),

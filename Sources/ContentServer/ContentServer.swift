@@ -4,6 +4,7 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOSSL
+import ServiceLifecycle
 
 /// The reference content server (DESIGN §5): serves the files under a root as contents behind short-lived tokens.
 public enum ContentServer {
@@ -32,14 +33,18 @@ public enum ContentServer {
                          onServerRunning: onServerRunning, logger: logger)
         let address = "\(settings.host):\(settings.port)"
 
-        return try await withThrowingTaskGroup(of: Void.self) { group in
+        // In a service group so that stopping is a graceful shutdown (the listener closes, requests end) rather than
+        // a cancellation, which Hummingbird reports as an error.
+        let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        return try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
                 defer { boundContinuation.finish() }
                 do {
-                    try await app.run()
+                    try await services.run()
                 } catch {
                     throw ContentServerError.cannotListen(address: address, reason: "\(error)")
                 }
+                return true
             }
             var boundPorts = bound.makeAsyncIterator()
             guard let port = await boundPorts.next() else {
@@ -59,7 +64,14 @@ public enum ContentServer {
             } catch {
                 outcome = .failure(error)
             }
+            // Downloads in flight end at once (their bodies stop); what still hangs after a second is cancelled.
             desk.stop.set()
+            await services.triggerGracefulShutdown()
+            group.addTask {
+                try? await Task.sleep(for: .seconds(1))
+                return false
+            }
+            _ = try? await group.next()
             group.cancelAll()
             while let _ = try? await group.next() {}
             logger.info("content server stopped")
