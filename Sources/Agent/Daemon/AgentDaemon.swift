@@ -85,7 +85,7 @@ public struct AgentDaemon: Sendable {
             agent: AgentDescription(name: configuration.name, version: Self.version, systemId: AgentIdentity.systemID()),
             fleet: fleet, tokens: tokens, hub: hub, spoolPath: spool.path,
             pollSubscriptionTTL: configuration.events.pollSubscriptionTTL,
-            contentServers: configuration.contentServers.map { ContentServerDescription(name: $0.name, url: $0.url) },
+            contentServers: configuration.contentServers,
             logger: logger)
         let listen = configuration.listen
         let onListening = self.onListening

@@ -1,3 +1,4 @@
+import Board
 import Jobs
 
 /// `print.start` (7.2.5, 7.2.6, 3D-HSF-02/04) and `content.servers` (3D-HSF-05, 7.2.4): the Manager hands the
@@ -7,7 +8,8 @@ enum ContentMethods {
         table.register("content.servers") { request, _ in
             try request.allowingOnly([])
             return .object(["servers": .array(context.contentServers.map { server in
-                .object(["name": .string(server.name), "url": .string(server.url), "tls": .bool(server.usesTLS)])
+                .object(["name": .string(server.name), "url": .string(server.url),
+                         "tls": .bool(server.url.lowercased().hasPrefix("https://"))])
             })])
         }
 

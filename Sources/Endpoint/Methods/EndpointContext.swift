@@ -18,19 +18,6 @@ public struct AgentDescription: Sendable, Equatable {
     }
 }
 
-/// A content server the agent is configured to fetch from, as `content.servers` shows it (3D-HSF-05).
-public struct ContentServerDescription: Sendable, Equatable {
-    public var name: String
-    public var url: String
-
-    public init(name: String, url: String) {
-        self.name = name
-        self.url = url
-    }
-
-    public var usesTLS: Bool { url.lowercased().hasPrefix("https://") }
-}
-
 /// Everything the 3DP-1 methods work with, handed in by the wiring.
 public final class EndpointContext: Sendable {
     public let agent: AgentDescription
@@ -42,13 +29,13 @@ public final class EndpointContext: Sendable {
     /// A long-polling subscription not polled for this long is dropped.
     public let pollSubscriptionTTL: Duration
     /// The only servers `print.start` may name.
-    public let contentServers: [ContentServerDescription]
+    public let contentServers: [ContentServerEntry]
     public let logger: Logger
     let pairing: Locked<PairingStateMachine>
 
     public init(agent: AgentDescription, fleet: PrinterFleet, tokens: AccessTokenStore, hub: EventHub,
                 spoolPath: String, pollSubscriptionTTL: Duration = .seconds(120),
-                contentServers: [ContentServerDescription] = [],
+                contentServers: [ContentServerEntry] = [],
                 pairing: PairingStateMachine = PairingStateMachine(),
                 logger: Logger = Logger(label: "3dp-agent.endpoint")) {
         self.agent = agent
