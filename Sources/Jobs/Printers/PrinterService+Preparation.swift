@@ -56,41 +56,40 @@ extension PrinterService {
             fail(waiting.id, "the content server's token for this job is gone; start the print again")
             return
         }
-        guard var job = update(waiting.id, { $0.state = .downloading; $0.message = "reading the selection" }) else { return }
+        let jobId = waiting.id
+        guard update(jobId, { $0.state = .downloading; $0.message = "reading the selection" }) != nil else { return }
 
         let selection: ContentSelection
         do {
             selection = try await content.selection(server: descriptor.server, token: token)
         } catch {
-            return finishPreparation(job.id, error)
+            return finishPreparation(jobId, error)
         }
-        guard let described = update(job.id, { job in
+        guard update(jobId, { job in
             job.name = selection.name
             job.contentURI = selection.uri
             job.content = ContentDescriptor(server: descriptor.server, contentId: selection.contentId,
                                             mediaType: selection.mediaType, size: selection.size, sha256: selection.sha256)
             job.message = "downloading"
-        }) else { return }
-        job = described
+        }) != nil else { return }
         switch ContentMediaType(mediaType: selection.mediaType, name: selection.name) {
         case .gcode:
             break
         case .model(let format):
-            return fail(job.id, "no slicer available: \(selection.name) is a 3D model (\(format.rawValue.uppercased())) and this agent has no slicer configured; send G-code, or slice it first")
+            return fail(jobId, "no slicer available: \(selection.name) is a 3D model (\(format.rawValue.uppercased())) and this agent has no slicer configured; send G-code, or slice it first")
         case .unsupported(let type):
-            return fail(job.id, "\(selection.name) cannot be printed: its media type \(type) is neither G-code nor a 3D model")
+            return fail(jobId, "\(selection.name) cannot be printed: its media type \(type) is neither G-code nor a 3D model")
         }
 
-        let gcodePath = Self.gcodePath(job.id, spool: spool)
+        let gcodePath = Self.gcodePath(jobId, spool: spool)
         let (progress, progressSink) = AsyncStream.makeStream(of: DownloadProgress.self, bufferingPolicy: .bufferingNewest(1))
         let download = Task {
             try await content.download(selection, server: descriptor.server, token: token,
-                                       partPath: Self.partPath(job.id, spool: spool), finalPath: gcodePath) {
+                                       partPath: Self.partPath(jobId, spool: spool), finalPath: gcodePath) {
                 progressSink.yield($0)
             }
         }
-        preparation = (job.id, download)
-        let jobId = job.id
+        preparation = (jobId, download)
         let result: Result<DownloadedContent, any Error> = await withTaskCancellationHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {

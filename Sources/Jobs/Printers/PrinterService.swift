@@ -229,13 +229,16 @@ public actor PrinterService {
         }
     }
 
+    /// Only heaters, never the completion script: that one may park the head, and nothing moves by the agent's
+    /// own initiative.
+    static let heatersOff = ["M104 S0", "M140 S0"]
+
     private func switchHeatersOffAfterACrash() {
         guard heatersLeftOnByACrash, let link = connection else { return }
         heatersLeftOnByACrash = false
         logger.warning("switching the heaters off: the agent stopped unexpectedly during a print")
-        let lines = settings.link.completionScript
         Task { [link, logger] in
-            for line in lines {
+            for line in Self.heatersOff {
                 do { _ = try await link.send(line) } catch { logger.error("\(line) failed after a crash: \(error)") }
             }
         }
