@@ -23,18 +23,24 @@ extension GCodeFileReader {
     public static func validate(path: String, maxLineLength: Int = marlinMaximumLineLength) throws -> GCodeFileSummary {
         let reader = try GCodeFileReader(path: path)
         var commandCount = 0
-        var tooLong: GCodeFileError?
-        while tooLong == nil {
+        var refusal: GCodeFileError?
+        while refusal == nil {
             let found = try reader.nextCommand { fileLine, command, _ in
                 commandCount += 1
                 let length = command.count + HostLine.overhead(forLineNumber: 2 * commandCount)
                 if length > maxLineLength {
-                    tooLong = .lineTooLong(fileLine: fileLine, length: length, limit: maxLineLength)
+                    refusal = .lineTooLong(fileLine: fileLine, length: length, limit: maxLineLength)
+                } else if command.contains(0) {
+                    // Marlin's parser ends a command at NUL, so the firmware would run a different command
+                    // than the file says, and check the checksum of bytes it never read.
+                    refusal = .nulByte(fileLine: fileLine)
                 }
             }
             if !found { break }
         }
-        if let tooLong { throw tooLong }
+        if let refusal { throw refusal }
+        // Printing nothing is not a completed print.
+        guard commandCount > 0 else { throw GCodeFileError.noCommands }
         let metadata = try SlicerMetadata.read(path: path)
         return GCodeFileSummary(commandCount: commandCount, fileSize: reader.fileSize, metadata: metadata)
     }

@@ -20,8 +20,9 @@ public struct GCodeCommandLine: Sendable, Equatable {
 /// take commands with `next` until it returns nil, and at the end of the file call `finish` for a last line
 /// without a line ending. It holds at most the unread part of one chunk plus one partial line.
 ///
-/// Per line it drops `;` comments, leading and trailing spaces and tabs, a file's own `N<n>` line number
-/// and `*<checksum>` (the host numbers lines itself), and lines left empty. Lines end with LF, CRLF or a
+/// Per line it drops `;` comments, `(parenthesised)` comments (see `GCodeComments`), leading and trailing
+/// spaces and tabs, a file's own `N<n>` line number and `*<checksum>` (the host numbers lines itself), and
+/// lines left empty. Lines end with LF, CRLF or a
 /// lone CR. Bytes are never decoded: non-UTF-8 text passes through untouched.
 public struct GCodeLineSplitter: Sendable {
     private var buffer: [UInt8] = []
@@ -92,10 +93,12 @@ public struct GCodeLineSplitter: Sendable {
                 var lineEnd = lineStart
                 // The comment start, found on the way to the line ending.
                 var contentEnd = -1
+                var sawParenthesis = false
                 while lineEnd < count {
                     let byte = bytes[lineEnd]
                     if byte == 0x0A || byte == 0x0D { break }
                     if byte == UInt8(ascii: ";"), contentEnd < 0 { contentEnd = lineEnd }
+                    if byte == UInt8(ascii: "("), contentEnd < 0 { sawParenthesis = true }
                     lineEnd += 1
                 }
                 let next: Int
@@ -117,10 +120,17 @@ public struct GCodeLineSplitter: Sendable {
                 linesEnded += 1
                 if contentEnd < 0 { contentEnd = lineEnd }
                 let command = Self.command(in: bytes, from: lineStart, to: contentEnd)
-                if command.lowerBound < command.upperBound {
-                    body(linesEnded, UnsafeBufferPointer(rebasing: bytes[command]), bufferOffset + Int64(next))
+                guard command.lowerBound < command.upperBound else { continue }
+                let text = UnsafeBufferPointer(rebasing: bytes[command])
+                if sawParenthesis, GCodeComments.hasParenComment(text) {
+                    // Rare: the hot path stays copy-free; a line with a comment inside is rebuilt without it.
+                    let kept = GCodeComments.removingParenComments(text)
+                    guard !kept.isEmpty else { continue }
+                    kept.withUnsafeBufferPointer { body(linesEnded, $0, bufferOffset + Int64(next)) }
                     return true
                 }
+                body(linesEnded, text, bufferOffset + Int64(next))
+                return true
             }
             return false
         }

@@ -84,7 +84,7 @@ struct SchemaSampleTests {
         Mutation(name: "queue.list", part: "result", pointer: "/jobs/1/state", value: "done",
                  failure: #"/jobs/1/state: expected one of "queued", "downloading", "slicing", "ready", "printing", "paused", "completed", "failed", "cancelled", "interrupted", got "done""#),
         Mutation(name: "printer.error", part: "callback", pointer: "/kind", value: "overheated",
-                 failure: #"/kind: expected one of "halted", "thermalRunaway", "heaterFault", "linkLost", "controllerReset", "jobFailed", got "overheated""#),
+                 failure: #"/kind: expected one of "halted", "thermalRunaway", "heaterFault", "linkLost", "controllerReset", "jobFailed", "cancelEscalated", got "overheated""#),
         Mutation(name: "printer.attributes", part: "result", pointer: "/printSize/unit", value: "inch",
                  failure: #"/printSize/unit: expected "mm", got "inch""#),
         Mutation(name: "events.subscribe", part: "params", pointer: "/topics/1", value: "job.progres",
@@ -148,7 +148,7 @@ struct SchemaSampleTests {
         let wrongShape: JSONValue = ["jsonrpc": "2.0", "dwapiversion": "1.0", "id": "cb-1", "callbackId": "printer.error",
                                      "result": SchemaSamples.callbacks["printer.message"]!]
         #expect(ThreeDPSchema.validateMessage("callback", wrongShape).map(\.description) == [
-            #"/result/kind: expected one of "halted", "thermalRunaway", "heaterFault", "linkLost", "controllerReset", "jobFailed", got "display""#,
+            #"/result/kind: expected one of "halted", "thermalRunaway", "heaterFault", "linkLost", "controllerReset", "jobFailed", "cancelEscalated", got "display""#,
             #"/result: missing required member "message""#,
         ])
     }

@@ -144,6 +144,22 @@ struct GCodeFileReaderTests {
         }
     }
 
+    @Test(arguments: [
+        ("", GCodeFileError.noCommands),
+        ("; only a comment\n\n(and this)\n", GCodeFileError.noCommands),
+        ("G28\nG1 X1\u{0}Y2\n", GCodeFileError.nulByte(fileLine: 2)),
+    ])
+    func validateRefusesWhatMarlinWouldNotRunAsWritten(file: String, expected: GCodeFileError) throws {
+        let scratch = try ScratchDirectory()
+        let path = try scratch.file("refused.gcode", Array(file.utf8))
+        #expect(throws: expected) { try GCodeFileReader.validate(path: path) }
+    }
+
+    @Test func refusalsSayWhy() {
+        #expect(GCodeFileError.nulByte(fileLine: 4).description == "line 4 of the G-code file holds a NUL byte: the file is damaged")
+        #expect(GCodeFileError.noCommands.description == "the G-code file holds no command: it is empty, or only comments")
+    }
+
     @Test func lineTooLongSaysWhereAndWhy() {
         let error = GCodeFileError.lineTooLong(fileLine: 7, length: 102, limit: 96)
         #expect(error.description == "line 7 of the G-code file is too long: 102 bytes as sent, the limit is 96")

@@ -45,6 +45,13 @@ private func command(_ line: Int, _ text: String, _ end: Int64) -> GCodeCommandL
         SplitCase(name: "empty file", file: "", expected: []),
         SplitCase(name: "M117 message keeps inner spaces", file: "M117 Printing  part 1 ;status\n",
                   expected: [command(1, "M117 Printing  part 1", 30)]),
+        // Marlin with PAREN_COMMENTS and RepRapFirmware drop these; a Marlin without it would read `(X5)` as X5.
+        SplitCase(name: "parenthesised comments", file: "G1 X10 (to the edge) Y5\n(setup)\nG1 X1 (X5)\nG1 X2 (open ; c\n",
+                  expected: [command(1, "G1 X10  Y5", 24), command(3, "G1 X1", 43), command(4, "G1 X2", 59)]),
+        SplitCase(name: "a message keeps its parentheses", file: "M117 Layer 2 (of 9)\n",
+                  expected: [command(1, "M117 Layer 2 (of 9)", 20)]),
+        SplitCase(name: "a parenthesis inside a semicolon comment", file: "G28 ; home (all)\n",
+                  expected: [command(1, "G28", 17)]),
     ]
 
     @Test(arguments: cases)

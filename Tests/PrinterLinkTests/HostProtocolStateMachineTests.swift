@@ -223,26 +223,6 @@ import Testing
         #expect(t.takeNumbers().allSatisfy { $0 != 9999 })
         #expect(t.finishedOutcome == nil)
     }
-
-    @Test func aGarbledOldLineNumberIsBelievedOnlyWhenRepeated() {
-        var settings = LinkSettings()
-        settings.resendHistory = 8
-        var t = Transcript(settings: settings)
-        t.connect()
-        var next = 0
-        t.startJob(total: StreamingTests.job.count)
-        for _ in 0..<6 { t.feed(StreamingTests.job, from: &next); t.firmware("ok", "ok", "ok", "ok") }
-        t.firmware("Resend: 1", "ok")
-        #expect(t.finishedOutcome == nil)
-        t.firmware("Resend: 1", "ok", "Resend: 1", "ok")
-        #expect(t.machine.state == .cancelling)
-        for _ in 0..<20 where t.finishedOutcome == nil { t.firmware("ok") }
-        guard case .failed(let reason)? = t.finishedOutcome else {
-            Issue.record("expected failed, got \(String(describing: t.finishedOutcome))")
-            return
-        }
-        #expect(reason.contains("no longer in the resend history"))
-    }
 }
 
 @Suite struct TimeoutTests {

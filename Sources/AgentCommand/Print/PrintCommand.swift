@@ -47,6 +47,10 @@ struct PrintCommand: AsyncParsableCommand {
     @Flag(name: .customLong("resend-without-ok"), help: "The firmware sends no 'ok' after 'Resend:'.")
     var resendWithoutOk = false
 
+    @Option(name: .customLong("cancel-timeout"),
+            help: "Seconds a cancel may go without a confirmed line before it escalates (M110 and heaters off, M108, M112).")
+    var cancelTimeout = 5.0
+
     @Option(name: .customLong("cancel-gcode"), parsing: .singleValue,
             help: "A line of the cancel script (repeat the option; default: heaters and fan off, motors off).")
     var cancelScript: [String] = []
@@ -68,6 +72,7 @@ struct PrintCommand: AsyncParsableCommand {
         settings.maxLineLength = maxLine
         settings.ackTimeout = ackTimeout
         settings.resendWithoutOk = resendWithoutOk
+        settings.cancelTimeout = max(0.1, cancelTimeout)
         if !cancelScript.isEmpty { settings.cancelScript = cancelScript }
         settings.pauseScript = pauseScript
         settings.resumeScript = resumeScript

@@ -40,6 +40,8 @@ final class ProgressDisplay: @unchecked Sendable {
             writeLine("printer error: \(error)")
         case .windowFallback(let reason):
             writeLine("falling back to one line in flight: \(reason)")
+        case .cancelEscalated(_, let text):
+            writeLine("cancel: \(text)")
         case .stateChanged(let state):
             if case .paused = state { writeLine("paused") }
         default:

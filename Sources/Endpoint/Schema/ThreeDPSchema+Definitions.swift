@@ -53,7 +53,8 @@ extension ThreeDPSchema {
             "QueueChange": S.result(["serviceId": S.ref("ServiceId"), "queue": S.array(S.ref("Job"))]),
             "PrinterError": S.result([
                 "serviceId": S.ref("ServiceId"),
-                "kind": S.oneOf(["halted", "thermalRunaway", "heaterFault", "linkLost", "controllerReset", "jobFailed"]),
+                "kind": S.oneOf(["halted", "thermalRunaway", "heaterFault", "linkLost", "controllerReset", "jobFailed",
+                                            "cancelEscalated"]),
                 "message": S.string,
                 "at": S.ref("Timestamp"),
             ]),

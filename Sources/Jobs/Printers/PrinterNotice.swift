@@ -31,6 +31,9 @@ public enum PrinterFaultKind: String, Sendable, Equatable, CaseIterable {
     case linkLost
     case controllerReset
     case jobFailed
+    /// A cancel got no answer and the agent stepped up (M110 and heaters off, M108, M112); the message says
+    /// what it did and whether the heaters could be confirmed off.
+    case cancelEscalated
 }
 
 public enum PrinterMessageKind: String, Sendable, Equatable, CaseIterable {

@@ -219,6 +219,9 @@ public actor PrinterService {
         case .controllerReset:
             notices.yield(.fault(serviceId: serviceId, .controllerReset,
                                  message: "the printer's controller reset", at: now))
+        case .cancelEscalated(_, let text):
+            logger.warning("cancel escalated: \(text)")
+            notices.yield(.fault(serviceId: serviceId, .cancelEscalated, message: text, at: now))
         case .message(let text):
             let kind: PrinterMessageKind = text.hasPrefix("prompt") ? .prompt : .notification
             notices.yield(.message(serviceId: serviceId, kind, text: text, at: now))
@@ -231,7 +234,7 @@ public actor PrinterService {
 
     /// Only heaters, never the completion script: that one may park the head, and nothing moves by the agent's
     /// own initiative.
-    static let heatersOff = ["M104 S0", "M140 S0"]
+    static let heatersOff = HostProtocolStateMachine.heatersOff
 
     private func switchHeatersOffAfterACrash() {
         guard heatersLeftOnByACrash, let link = connection else { return }

@@ -25,6 +25,13 @@ enum CommandTraits {
         return number == 112 || number == 108 || number == 410 || number == 876
     }
 
+    /// `M110`: sets the firmware's line number. The host owns the numbering, so a job's or a console's M110 is
+    /// sent as the host's own `M110 N<its number>`, never with the number it was written with.
+    static func setsLineNumber<Bytes: Collection>(_ command: Bytes) -> Bool where Bytes.Element == UInt8 {
+        guard let (letter, number) = code(command) else { return false }
+        return letter == UInt8(ascii: "M") && number == 110
+    }
+
     static func isTemperaturePoll<Bytes: Collection>(_ command: Bytes) -> Bool where Bytes.Element == UInt8 {
         guard let (letter, number) = code(command) else { return false }
         return letter == UInt8(ascii: "M") && number == 105

@@ -45,6 +45,8 @@ public struct HostProtocolStateMachine {
 
     private var inFlight = RingQueue<Transmission>(capacity: 64)
     private var inFlightBytes = 0
+    /// Lines in flight that a stalled cancel gave up (see `Transmission.abandoned`).
+    private var abandonedInFlight = 0
     private var longInFlight = 0
     /// M110 lines in flight: Marlin 2.1 sets the line number when M110 arrives and again when it executes,
     /// so nothing may follow it before its `ok`.
@@ -61,14 +63,20 @@ public struct HostProtocolStateMachine {
     private var fellBack = false
     private var lastGenuineResend = -1
     private var sameLineResends = 0
-    private var outOfHistoryRequests = 0
-    private var outOfHistoryLine = -1
     /// The line just received was a resend request: an `ok` right after it acknowledges no command. Marlin
     /// writes the two back to back, so only the very next line can be that `ok` (a lost one leaves nothing armed).
     private var okFollowsResend = false
     /// After a resend request: the line asked for, and when the requests have settled.
     private var resendRecovery: (line: Int, quietUntil: UInt64)?
     private var recentResendMarks = RingQueue<Int>(capacity: 16)
+    /// The firmware asks for lines the host cannot send again: its line counter left the host's.
+    private var desync: LineNumberDesync?
+    /// The `Last Line:` of the firmware's latest line-number or checksum error, to check the request after it.
+    private var reportedLastLine: Int?
+    /// Renumberings after a desynchronisation since the job last made progress.
+    private var desyncRecoveries = 0
+    /// A cancel whose lines stopped getting through: how far it escalated, and since when nothing was confirmed.
+    private var cancelWatch: (step: CancelEscalation.Step?, quietSince: UInt64)?
     private var assumedOutstanding = 0
     private var advancedBufferSize = 0
     private var bufferFreeSeen = [Int](repeating: 0, count: 65)
@@ -139,11 +147,14 @@ public struct HostProtocolStateMachine {
                 consider(max(lastProgressAt, front.sentAt) + Self.nanoseconds(ackTimeout))
             }
             if let recovery = resendRecovery { consider(recovery.quietUntil) }
+            if let desync, desync.believed { consider(desync.quietUntil) }
         case .ready:
             if let front = inFlight.first {
                 consider(max(lastProgressAt, front.sentAt) + Self.nanoseconds(ackTimeout))
             }
             if let recovery = resendRecovery { consider(recovery.quietUntil) }
+            if let desync, desync.believed { consider(desync.quietUntil) }
+            if let cancelWatch { consider(cancelWatch.quietSince + Self.nanoseconds(settings.cancelTimeout)) }
             if !autoreporting { consider(lastPollAt + Self.nanoseconds(settings.temperatureInterval)) }
         default:
             break
@@ -194,19 +205,22 @@ public struct HostProtocolStateMachine {
                 sendHello(now: now, since: since, actions: &actions)
             }
         case .identifying(let since):
+            recoverFromDesyncIfSettled(now: now, actions: &actions)
             if now >= since + Self.nanoseconds(settings.connectTimeout) {
                 giveUpConnecting(now: now, actions: &actions)
-            } else if let front = inFlight.first,
+            } else if let front = inFlight.first, !inFlightAreRejected,
                       now >= max(lastProgressAt, front.sentAt) + Self.nanoseconds(ackTimeout) {
                 assumeLostAcknowledgements(count: 1, now: now, actions: &actions)
             } else {
                 fill(now: now, actions: &actions)
             }
         case .ready:
-            if let front = inFlight.first,
+            recoverFromDesyncIfSettled(now: now, actions: &actions)
+            if let front = inFlight.first, !inFlightAreRejected,
                now >= max(lastProgressAt, front.sentAt) + Self.nanoseconds(ackTimeout) {
                 assumeLostAcknowledgements(count: 1, now: now, actions: &actions)
             }
+            escalateCancelIfStalled(now: now, actions: &actions)
             schedulePollIfDue(now: now)
             fill(now: now, actions: &actions)
         default:
@@ -252,6 +266,9 @@ public struct HostProtocolStateMachine {
             handleResend(line, now: now, actions: &actions)
         case .busy(let reason):
             lastProgressAt = now
+            // A long command at work (homing, probing) is progress for a cancel; a wait for heat or for the user
+            // is what a stalled cancel must break out of.
+            if reason == .processing, cancelWatch != nil { cancelWatch?.quietSince = now }
             actions.append(.report(.busy(reason)))
         case .wait:
             // An idle firmware has nothing pending: whatever is still in flight lost its `ok` or never arrived.
@@ -284,6 +301,7 @@ public struct HostProtocolStateMachine {
         case .console(let text):
             noteReply(text, actions: &actions)
         }
+        recoverFromDesyncIfSettled(now: now, actions: &actions)
         fill(now: now, actions: &actions)
         return actions
     }
@@ -293,6 +311,10 @@ public struct HostProtocolStateMachine {
     /// A console command; `commandCompleted(id:replies:)` reports its acknowledgement.
     public mutating func sendCommand(_ text: String, id: UInt64, now: UInt64) -> [Action] {
         var actions: [Action] = []
+        guard !text.utf8.contains(0) else {
+            actions.append(.report(.commandFailed(id: id, reason: "the command holds a NUL byte, which the firmware would cut it at")))
+            return actions
+        }
         let command = Self.cleanCommand(text)
         guard !command.isEmpty else {
             actions.append(.report(.commandFailed(id: id, reason: "empty command")))
@@ -428,10 +450,11 @@ public struct HostProtocolStateMachine {
         connection = .greeting(since: since, lastHello: now)
         history.reset()
         nextNumber = 0
-        let hello = SentLine(bytes: HostLine.format(number: 0, command: Array("M110 N0".utf8)), purpose: .hello, isLong: false)
+        let hello = SentLine(bytes: HostLine.format(number: 0, command: Array("M110 N0".utf8)), purpose: .hello,
+                             isLong: false, isBarrier: true)
         history.store(hello, number: 0)
         nextNumber = 1
-        transmit(hello.bytes, number: 0, purpose: .hello, isLong: false, now: now, actions: &actions)
+        transmit(hello.bytes, number: 0, purpose: .hello, isBarrier: true, now: now, actions: &actions)
     }
 
     private mutating func giveUpConnecting(now: UInt64, actions: inout [Action]) {
@@ -480,6 +503,7 @@ public struct HostProtocolStateMachine {
             return
         }
         release(front)
+        if cancelWatch != nil { cancelWatch?.quietSince = now }
         confirm(front, now: now, actions: &actions)
 
         if settings.useAdvancedOk, let received = acknowledgement.lineNumber, let free = acknowledgement.bufferFree {
@@ -500,6 +524,7 @@ public struct HostProtocolStateMachine {
             if case .identifying = connection { finishHandshake(now: now, actions: &actions) }
         case .job(let ref):
             guard var current = job else { break }
+            desyncRecoveries = 0
             if ref.commandIndex >= current.progress.confirmedCommands {
                 current.progress.confirmedCommands = ref.commandIndex + 1
                 current.progress.lastConfirmedFileLine = ref.fileLine
@@ -536,17 +561,16 @@ public struct HostProtocolStateMachine {
             resendRecovery = (line, now + settleTime)
             return
         }
-        guard line <= history.highest + 1 else { return } // a number the host never sent: a garbled reply
-        guard line >= history.oldest, history[line] != nil || line == history.highest + 1 else {
-            // A garbled number can look like an old line; only a request the firmware repeats is believed.
-            if line == outOfHistoryLine { outOfHistoryRequests += 1 } else { outOfHistoryLine = line; outOfHistoryRequests = 1 }
-            if outOfHistoryRequests >= 3 {
-                stopJob(outcome: .failed("the printer asked again and again for line \(line), which is no longer in the resend history (oldest \(history.oldest))"),
-                        now: now, actions: &actions)
-            }
+        let lastLine = reportedLastLine
+        reportedLastLine = nil
+        // A line the firmware cannot want while its counter is the host's: one never sent, or one no longer
+        // held. (A line an `ok` seemed to confirm is not one of them: under noise an `ok` can be a rejection's.)
+        guard line <= history.highest + 1, line >= history.oldest,
+              history[line] != nil || line == history.highest + 1 else {
+            noteUnmatchedResend(line, errorLastLine: lastLine, now: now, actions: &actions)
             return
         }
-        outOfHistoryRequests = 0
+        desync = nil
         dropFromWindow(from: line)
         guard line <= history.highest else { return } // it wants the next line: nothing to send again
 
@@ -566,6 +590,118 @@ public struct HostProtocolStateMachine {
         resendCursor = line
         let quietUntil = now + settleTime
         resendRecovery = (line, quietUntil)
+    }
+
+    /// A request for a line the host cannot send again. A garbled number looks the same once; the firmware's
+    /// counter having left the host's (a firmware or a line that renumbered) shows as the same request again,
+    /// or as one that agrees with the `Last Line:` of the error before it. Each such request is one line the
+    /// firmware rejected.
+    private mutating func noteUnmatchedResend(_ line: Int, errorLastLine: Int?, now: UInt64, actions: inout [Action]) {
+        var current = desync?.line == line ? desync! : LineNumberDesync(line: line)
+        current.requests += 1
+        current.quietUntil = now + settleTime
+        if !current.believed, current.requests >= 2 || errorLastLine == line - 1 {
+            current.believed = true
+            actions.append(.report(.console(
+                "the printer wants line \(line), which the host cannot send (it is at \(nextNumber)): its line numbers left the host's; renumbering with M110")))
+        }
+        desync = current
+    }
+
+    /// With the firmware out of step, the lines still in flight are the rejected ones once the lines it had
+    /// accepted before (still executing) have their `ok`s: those are not to be taken as lost.
+    private var inFlightAreRejected: Bool {
+        guard let desync, desync.believed else { return false }
+        return inFlight.count <= desync.requests
+    }
+
+    /// Once the rejections have settled and the accepted lines are confirmed: the firmware's number is set to the
+    /// host's with M110, and the rejected lines go out again, in order, under new numbers.
+    private mutating func recoverFromDesyncIfSettled(now: UInt64, actions: inout [Action]) {
+        guard let current = desync, current.believed, now >= current.quietUntil, inFlightAreRejected else { return }
+        desync = nil
+        resendCursor = nil
+        resendRecovery = nil
+        desyncRecoveries += 1
+        let cancelling: Bool
+        if case .cancelling? = job?.phase { cancelling = true } else { cancelling = false }
+        var again: [PendingLine] = []
+        while let rejected = inFlight.popFirst() {
+            release(rejected)
+            guard let number = rejected.number, let sent = history[number] else { continue }
+            switch rejected.purpose {
+            case .hello, .renumber, .poll, .emergency:
+                continue // the renumbering replaces these, and polls come round again
+            case .job where cancelling:
+                continue
+            case .job, .identify, .buildVolume, .setup, .console, .script:
+                again.append(PendingLine(command: sent.command, purpose: rejected.purpose))
+            }
+        }
+        // The next job line waits behind the rejected ones, never ahead of them.
+        if let held = heldJobLine {
+            heldJobLine = nil
+            again.append(PendingLine(command: held.command, purpose: .job(held.ref)))
+        }
+        for line in again.reversed() { pending.prepend(line) }
+        pending.prepend(PendingLine(command: [], purpose: .renumber))
+        if desyncRecoveries > settings.desyncRecoveryLimit, job != nil, !cancelling {
+            stopJob(outcome: .failed("the printer's line numbers left the host's \(desyncRecoveries) times without the job moving on; check the firmware and the G-code"),
+                    now: now, actions: &actions)
+        }
+    }
+
+    /// A cancel whose lines have not been confirmed for `cancelTimeout` (a link out of step, a firmware waiting
+    /// for heat or for the user): first the line numbers are set again and only the heaters are switched off,
+    /// then M108 breaks a wait where the firmware has the emergency parser, then M112 stops the printer.
+    private mutating func escalateCancelIfStalled(now: UInt64, actions: inout [Action]) {
+        guard let watch = cancelWatch, case .cancelling? = job?.phase,
+              now >= watch.quietSince + Self.nanoseconds(settings.cancelTimeout) else { return }
+        let seconds = Self.formatSeconds(settings.cancelTimeout)
+        switch watch.step {
+        case nil:
+            // What is in flight is given up: it leaves the window, and keeps its place for the `ok` it may still
+            // earn (a line waiting behind a heat-up executes once M108 ends the wait).
+            for offset in 0..<inFlight.count where !inFlight[offset].abandoned {
+                var line = inFlight[offset]
+                inFlightBytes -= line.byteCount
+                if line.isBarrier { barriersInFlight -= 1 }
+                line.byteCount = 0
+                line.isBarrier = false
+                line.abandoned = true
+                inFlight[offset] = line
+                abandonedInFlight += 1
+            }
+            failConsoleCommands(reason: "the cancel escalated", actions: &actions)
+            pending.removeAll()
+            resendCursor = nil
+            resendRecovery = nil
+            desync = nil
+            pending.append(PendingLine(command: [], purpose: .renumber))
+            enqueueScript(Self.heatersOff)
+            cancelWatch = (.resynchronised, now)
+            actions.append(.report(.cancelEscalated(.resynchronised, "the cancel script got no answer for \(seconds) s: the line numbers were set again (M110) and only the heaters are switched off (\(Self.heatersOff.joined(separator: ", ")))")))
+        case .resynchronised? where emergencyParserAvailable:
+            var bytes = Array("M108".utf8)
+            bytes.append(UInt8(ascii: "\n"))
+            actions.append(.write(bytes))
+            counters.bytesSent += bytes.count
+            cancelWatch = (.waitBroken, now)
+            actions.append(.report(.cancelEscalated(.waitBroken, "the heaters-off lines got no answer for \(seconds) s: M108 sent to break a wait for heat or for the user")))
+        case .resynchronised?, .waitBroken?:
+            actions.append(.report(.cancelEscalated(.emergencyStop, "the printer took no line of the cancel for \(3 * settings.cancelTimeout) s: emergency stop (M112) sent. A halted Marlin switches its heaters off, but the host could not confirm it: check the printer")))
+            actions.append(contentsOf: emergencyStop(now: now))
+        case .emergencyStop?:
+            break
+        }
+    }
+
+    /// What the agent sends when a cancel must be cut short or a print was cut off by a crash: the heaters
+    /// off, never a script that may move the head.
+    public static let heatersOff = ["M104 S0", "M140 S0"]
+
+    static func formatSeconds(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
     }
 
     /// Time for the rejections of lines still on the wire to come back: twice the wire time of a full receive
@@ -591,8 +727,10 @@ public struct HostProtocolStateMachine {
 
     private mutating func handleError(_ error: FirmwareError, now: UInt64, actions: inout [Action]) {
         switch error {
-        case .lineNumberMismatch, .checksumMismatch, .missingChecksum, .missingLineNumber:
-            // The resend request that follows carries what matters.
+        case .lineNumberMismatch(let last), .checksumMismatch(let last), .missingChecksum(let last),
+             .missingLineNumber(let last):
+            // The resend request that follows carries what matters; the last line confirms an odd one.
+            reportedLastLine = last
             noteReply(Self.describe(error), actions: &actions)
         case .halted, .heaterFault:
             let reason = Self.describe(error)
@@ -686,7 +824,8 @@ public struct HostProtocolStateMachine {
         current.phase = .cancelling(outcome)
         job = current
         heldJobLine = nil
-        if resendCursor != nil || resendRecovery != nil {
+        cancelWatch = (nil, now)
+        if resendCursor != nil || resendRecovery != nil, desync?.believed != true {
             resendCursor = nil
             pending.prepend(PendingLine(command: [], purpose: .renumber))
         }
@@ -727,6 +866,8 @@ public struct HostProtocolStateMachine {
     private mutating func endJob(_ outcome: JobOutcome, actions: inout [Action]) {
         guard let current = job else { return }
         job = nil
+        cancelWatch = nil
+        desyncRecoveries = 0
         var finalOutcome = outcome
         if case .interrupted(let reason) = outcome {
             finalOutcome = .interrupted("\(reason); last line the printer confirmed: \(current.progress.lastConfirmedFileLine)")
@@ -745,7 +886,8 @@ public struct HostProtocolStateMachine {
 
     /// Sends what the window allows: lines to send again first, then the held job line, then queued lines.
     private mutating func fill(now: UInt64, actions: inout [Action]) {
-        guard isStreaming else { return }
+        // Out of step, every line would be rejected: nothing goes out until the renumbering.
+        guard isStreaming, desync?.believed != true else { return }
         var output: [UInt8] = []
         while true {
             if let cursor = resendCursor {
@@ -754,7 +896,8 @@ public struct HostProtocolStateMachine {
                 if cursor > history.highest { resendCursor = nil; continue }
                 guard let line = history[cursor] else { resendCursor = nil; continue }
                 guard windowAllows(line.bytes.count) else { break }
-                append(line.bytes, number: cursor, purpose: line.purpose, isLong: line.isLong, now: now, into: &output)
+                append(line.bytes, number: cursor, purpose: line.purpose, isLong: line.isLong, isBarrier: line.isBarrier,
+                       now: now, into: &output)
                 resendCursor = cursor + 1
                 continue
             }
@@ -779,30 +922,36 @@ public struct HostProtocolStateMachine {
     }
 
     private func windowAllows(_ length: Int) -> Bool {
-        inFlight.isEmpty || (barriersInFlight == 0 && inFlight.count < windowLines
+        let counted = inFlight.count - abandonedInFlight
+        return counted == 0 || (barriersInFlight == 0 && counted < windowLines
             && inFlightBytes + length <= settings.receiveBufferBytes)
     }
 
     private mutating func sendNumbered(_ command: [UInt8], purpose: LinePurpose, now: UInt64, into output: inout [UInt8]) {
         let number = nextNumber
         nextNumber += 1
-        let command = purpose == .renumber ? Array("M110 N\(number)".utf8) : command
+        // The host owns the numbering: an M110 of a job or of the console says the number the host is at, so
+        // the firmware's counter never leaves the host's (OctoPrint absorbs it the same way).
+        let isBarrier = purpose == .renumber || CommandTraits.setsLineNumber(command)
+        let command = isBarrier ? Array("M110 N\(number)".utf8) : command
         let bytes = HostLine.format(number: number, command: command)
         if case .job = purpose { counters.jobBytesSent += bytes.count }
         let isLong = CommandTraits.isLong(command)
-        history.store(SentLine(bytes: bytes, purpose: purpose, isLong: isLong), number: number)
-        append(bytes, number: number, purpose: purpose, isLong: isLong, now: now, into: &output)
+        history.store(SentLine(bytes: bytes, purpose: purpose, isLong: isLong, isBarrier: isBarrier), number: number)
+        append(bytes, number: number, purpose: purpose, isLong: isLong, isBarrier: isBarrier, now: now, into: &output)
     }
 
-    private mutating func append(_ bytes: [UInt8], number: Int?, purpose: LinePurpose, isLong: Bool, now: UInt64,
-                                 into output: inout [UInt8]) {
+    private mutating func append(_ bytes: [UInt8], number: Int?, purpose: LinePurpose, isLong: Bool, isBarrier: Bool,
+                                 now: UInt64, into output: inout [UInt8]) {
         output.append(contentsOf: bytes)
-        track(Transmission(number: number, byteCount: bytes.count, purpose: purpose, isLong: isLong, sentAt: now))
+        track(Transmission(number: number, byteCount: bytes.count, purpose: purpose, isLong: isLong,
+                           isBarrier: isBarrier, sentAt: now))
     }
 
-    private mutating func transmit(_ bytes: [UInt8], number: Int?, purpose: LinePurpose, isLong: Bool, now: UInt64,
+    private mutating func transmit(_ bytes: [UInt8], number: Int?, purpose: LinePurpose, isBarrier: Bool, now: UInt64,
                                    actions: inout [Action]) {
-        track(Transmission(number: number, byteCount: bytes.count, purpose: purpose, isLong: isLong, sentAt: now))
+        track(Transmission(number: number, byteCount: bytes.count, purpose: purpose, isLong: false,
+                           isBarrier: isBarrier, sentAt: now))
         actions.append(.write(bytes))
     }
 
@@ -817,6 +966,7 @@ public struct HostProtocolStateMachine {
     }
 
     private mutating func release(_ transmission: Transmission) {
+        if transmission.abandoned { abandonedInFlight -= 1 }
         inFlightBytes -= transmission.byteCount
         if transmission.isLong { longInFlight -= 1 }
         if transmission.isBarrier { barriersInFlight -= 1 }
@@ -825,12 +975,13 @@ public struct HostProtocolStateMachine {
     private mutating func sendOutOfBand(_ command: [UInt8], purpose: LinePurpose, now: UInt64, actions: inout [Action]) {
         var bytes = command
         bytes.append(UInt8(ascii: "\n"))
-        transmit(bytes, number: nil, purpose: purpose, isLong: false, now: now, actions: &actions)
+        transmit(bytes, number: nil, purpose: purpose, isBarrier: false, now: now, actions: &actions)
     }
 
     private mutating func clearTransmissions() {
         inFlight.removeAll()
         inFlightBytes = 0
+        abandonedInFlight = 0
         longInFlight = 0
         barriersInFlight = 0
         pending.removeAll()
@@ -842,7 +993,8 @@ public struct HostProtocolStateMachine {
         consoleReplies.removeAll()
         lastGenuineResend = -1
         sameLineResends = 0
-        outOfHistoryRequests = 0
+        desync = nil
+        reportedLastLine = nil
     }
 
     // MARK: - Timeouts, polls, the window
@@ -851,7 +1003,8 @@ public struct HostProtocolStateMachine {
     /// so that a line that never arrived shows up as a resend request.
     private mutating func assumeLostAcknowledgements(count: Int, now: UInt64, actions: inout [Action]) {
         for _ in 0..<count {
-            guard let front = inFlight.popFirst() else { break }
+            // Lines the firmware rejected are never taken as acknowledged: the renumbering sends them again.
+            guard !inFlightAreRejected, let front = inFlight.popFirst() else { break }
             release(front)
             counters.assumedAcknowledgements += 1
             assumedOutstanding += 1
@@ -951,6 +1104,7 @@ public struct HostProtocolStateMachine {
     static func cleanCommand(_ text: String) -> [UInt8] {
         var bytes = Array(text.utf8)
         if let semicolon = bytes.firstIndex(of: UInt8(ascii: ";")) { bytes.removeSubrange(semicolon...) }
+        bytes = GCodeComments.removingParenComments(bytes)
         while let last = bytes.last, last == 0x20 || last == 0x09 || last == 0x0D || last == 0x0A { bytes.removeLast() }
         while let first = bytes.first, first == 0x20 || first == 0x09 { bytes.removeFirst() }
         return bytes

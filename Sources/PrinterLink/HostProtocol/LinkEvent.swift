@@ -108,6 +108,19 @@ public enum LinkEvent: Sendable, Equatable {
     case windowFallback(String)
     /// The controller rebooted (`start`) after the host had connected.
     case controllerReset
+    /// A cancel stalled and the host stepped up; the text says what it did and what it could not confirm.
+    case cancelEscalated(CancelEscalation.Step, String)
+}
+
+public enum CancelEscalation {
+    public enum Step: Sendable, Equatable {
+        /// M110 sent to set the firmware's line number again, then only the heaters switched off.
+        case resynchronised
+        /// M108 sent out of band to break a wait for heat or for the user.
+        case waitBroken
+        /// M112: the printer is halted; whether its heaters went off cannot be confirmed over the link.
+        case emergencyStop
+    }
 }
 
 extension PrinterState: CustomStringConvertible {

@@ -32,6 +32,14 @@ public struct LinkSettings: Sendable, Equatable {
     public var ackTimeout: Double = 3
     /// Silence allowed while a long command (G28, G29, M109, M190, M400, M600…) is in flight.
     public var longCommandTimeout: Double = 1800
+    /// A cancel none of whose lines is confirmed for this long escalates, a step each time: the line numbers set
+    /// again with only the heaters switched off, then M108 (with the emergency parser), then M112. A long
+    /// command the firmware reports `busy: processing` for (homing, probing) counts as progress; a wait for heat
+    /// or for the user does not.
+    public var cancelTimeout: Double = 5
+    /// Renumberings after the firmware's line numbers left the host's, without the job moving on in between,
+    /// before the job fails.
+    public var desyncRecoveryLimit: Int = 3
     /// Time for each attempt to say hello (`M110 N0`) while connecting, and for the whole handshake.
     public var helloInterval: Double = 1.5
     public var connectTimeout: Double = 20

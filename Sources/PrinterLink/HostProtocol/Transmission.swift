@@ -17,8 +17,9 @@ enum LinePurpose: Equatable {
     case script
     /// An emergency command sent ahead of the queue (unnumbered).
     case emergency
-    /// `N<n> M110 N<n>`: after a job stops mid-resend, the firmware's line number is set to where the host is,
-    /// so that the cancel script is accepted instead of rejected for the line it still wants.
+    /// `N<n> M110 N<n>`: the firmware's line number is set to where the host is — after a job stops mid-resend
+    /// (so that the cancel script is accepted instead of rejected for the line it still wants), and after the
+    /// firmware's numbering jumped away from the host's.
     case renumber
 }
 
@@ -35,10 +36,12 @@ struct Transmission {
     var byteCount: Int
     var purpose: LinePurpose
     var isLong: Bool
+    /// M110: Marlin 2.1 sets its line number again when it executes it, so nothing may follow it before its `ok`.
+    var isBarrier: Bool
     var sentAt: UInt64
-
-    /// M110: nothing may follow it before its `ok`.
-    var isBarrier: Bool { purpose == .hello || purpose == .renumber }
+    /// Given up by a stalled cancel: it no longer counts against the window, but keeps its place so that its
+    /// `ok`, if it comes, is not taken for a later line's.
+    var abandoned = false
 }
 
 /// A line sent with a number, kept so that a resend request can be answered byte for byte.
@@ -46,6 +49,14 @@ struct SentLine {
     var bytes: [UInt8]
     var purpose: LinePurpose
     var isLong: Bool
+    var isBarrier: Bool
+
+    /// The command as it was queued, without `N<n> ` and `*<checksum>`: to send it again under a new number.
+    var command: [UInt8] {
+        guard let space = bytes.firstIndex(of: UInt8(ascii: " ")),
+              let star = bytes.lastIndex(of: UInt8(ascii: "*")), star > space else { return bytes }
+        return Array(bytes[(space + 1)..<star])
+    }
 }
 
 /// The last N numbered lines, addressed by line number.
@@ -80,4 +91,13 @@ struct ResendHistory {
 struct PendingLine {
     var command: [UInt8]
     var purpose: LinePurpose
+}
+
+/// The firmware asked for a line the host cannot send again: `requests` such requests for `line` so far, one
+/// per line it rejected; believed once repeated or confirmed by the error's `Last Line:`.
+struct LineNumberDesync {
+    var line: Int
+    var requests = 0
+    var believed = false
+    var quietUntil: UInt64 = 0
 }
