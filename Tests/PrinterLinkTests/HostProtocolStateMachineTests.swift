@@ -138,13 +138,13 @@ import Testing
     @Test func resendWithFollowingOkSendsEachLineAgainOnce() {
         var (t, next) = Self.printing()
         t.firmware("Error:checksum mismatch, Last Line: 3", "Resend: 4", "ok")
+        // Sent again at once, with no timer: the requests still to come are counted off instead.
+        #expect(t.takeNumbers() == [4, 5, 6, 7])
         // Lines 5–7 were behind the bad one: rejected in turn (or emptied out of the firmware's buffer).
         for _ in 0..<3 {
             t.firmware("Error:Line Number is not Last Line Number+1, Last Line: 3", "Resend: 4", "ok")
         }
-        #expect(t.takeWritten().isEmpty) // the host lets the duplicate requests settle first
-        t.advance(seconds: 0.05)
-        #expect(t.takeNumbers() == [4, 5, 6, 7])
+        #expect(t.takeWritten().isEmpty) // expected repetitions, not new failures
         #expect(t.machine.counters.ignoredDuplicateResends == 3)
         for _ in 0..<4 { t.firmware("ok"); t.feed(StreamingTests.job, from: &next) }
         #expect(t.takeNumbers() == [8, 9, 10, 11])
@@ -206,8 +206,10 @@ import Testing
     @Test func stoppingAJobMidResendRenumbersBeforeTheCancelScript() {
         var (t, _) = Self.printing()
         t.firmware("Error:checksum mismatch, Last Line: 3", "Resend: 4", "ok")
-        _ = t.takeWritten()
+        _ = t.takeWritten() // 4–7 again, filling the window
         t.apply(t.machine.cancel(now: t.now))
+        #expect(t.takeWritten().isEmpty)
+        t.firmware("ok", "ok", "ok", "ok")
         // Marlin 2.1 sets the line number again when M110 executes: nothing follows it before its ok.
         #expect(t.takeCommands().map { String($0.prefix(6)) } == ["M110 N"])
         for _ in 0..<5 { t.firmware("ok") }

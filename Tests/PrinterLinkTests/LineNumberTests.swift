@@ -298,3 +298,58 @@ struct ScriptedMarlin {
         #expect(t.finishedOutcome == .cancelled)
     }
 }
+
+@Suite struct DamagedAcknowledgementTests {
+    @Test(arguments: ["o", "k", "oc", "oj", "Ok", "oK", "nk", "/k", "o+"])
+    func oneFlippedBitOrOneLostByteFromOkIsAnOk(_ line: String) {
+        #expect(DamagedAcknowledgement.isLikely(line))
+    }
+
+    @Test(arguments: ["", "ok", "no", "OK!", "x", "ko", "start", "wait", "echo:ok"])
+    func anythingElseIsNot(_ line: String) {
+        #expect(!DamagedAcknowledgement.isLikely(line))
+    }
+
+    @Test func aDamagedOkMovesTheWindowWithoutATimeout() {
+        var (t, next) = Transcript.printing(StreamingTests.job)
+        _ = t.takeWritten()
+        t.firmware("oc", "k")
+        t.feed(StreamingTests.job, from: &next)
+        #expect(t.takeCommands() == [StreamingTests.job[4], StreamingTests.job[5]])
+        #expect(t.machine.jobProgress?.confirmedCommands == 2)
+        #expect(t.machine.counters.repairedAcknowledgements == 2)
+    }
+
+    @Test func anOkThatLostItsLineEndingStillCountsAndSoDoesTheLineGluedToIt() {
+        var (t, _) = ResendTests.printing() // 4–7 in flight
+        t.firmware("okok")
+        #expect(t.machine.jobProgress?.confirmedCommands == 3)
+        #expect(t.machine.counters.repairedAcknowledgements == 1)
+    }
+
+    @Test func aResendRequestGluedToAnOkIsStillHandled() {
+        var (t, _) = ResendTests.printing() // 4–7 in flight
+        t.firmware("ok") // 4
+        t.firmware("okResend: 6", "ok") // 5 executed; 6 was garbled, and 7 behind it
+        #expect(t.machine.jobProgress?.confirmedCommands == 3)
+        #expect(t.takeNumbers() == [6, 7])
+        #expect(t.machine.counters.repairedAcknowledgements == 1)
+    }
+
+    @Test(arguments: [("okok", "ok"), ("okResend: 12", "Resend: 12"), ("okT:210.0 /210.0", "T:210.0 /210.0")])
+    func theLineGluedToAnOkIsFoundAgain(line: String, glued: String) {
+        #expect(DamagedAcknowledgement.gluedRemainder(line) == glued)
+    }
+
+    @Test(arguments: ["ok", "ok N12 P15 B3", "o", "echo:ok"])
+    func aWholeLineIsNotGlued(_ line: String) {
+        #expect(DamagedAcknowledgement.gluedRemainder(line) == nil)
+    }
+
+    @Test func aDamagedOkRightAfterAResendRequestIsStillNotAnAcknowledgement() {
+        var (t, _) = ResendTests.printing()
+        t.firmware("Error:checksum mismatch, Last Line: 5", "Resend: 6", "Ok")
+        t.firmware("ok")
+        #expect(t.machine.jobProgress?.confirmedCommands == 2)
+    }
+}

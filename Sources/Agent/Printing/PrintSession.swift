@@ -62,11 +62,14 @@ public final class PrintSession: Sendable {
         connection.start()
         defer { connection.close() }
         var jobStarted = false
+        // The job's own time, from its first line: connecting (a controller's boot, the hello) is not printing.
+        var jobStartedAt: UInt64?
         for await event in connection.events {
             observe(event)
             switch event {
             case .stateChanged(.ready) where !jobStarted:
                 jobStarted = true
+                jobStartedAt = MonotonicClock.now()
                 let reader = try GCodeFileReader(path: file)
                 try connection.startJob(reader, totalCommands: summary.commandCount)
             case .stateChanged(.disconnected(let reason)) where !jobStarted:
@@ -74,7 +77,7 @@ public final class PrintSession: Sendable {
             case .stateChanged(.halted(let reason)) where !jobStarted:
                 throw PrintSessionError.printerDidNotConnect("the printer is halted: \(reason)")
             case .jobFinished(let outcome, let progress):
-                let seconds = Double(MonotonicClock.now() - started) / 1e9
+                let seconds = Double(MonotonicClock.now() - (jobStartedAt ?? started)) / 1e9
                 return PrintResult(outcome: outcome, progress: progress, counters: connection.snapshot().counters,
                                    seconds: seconds)
             default:

@@ -26,6 +26,9 @@ struct BenchSerialCommand: AsyncParsableCommand {
     @Option(help: "Runs of each case; the median is reported.")
     var repeats = 3
 
+    @Option(help: "Also run the unthrottled cases with this percentage of lines corrupted in both directions, and report the rate against the error-free one (0 skips it).")
+    var errors = 0.0
+
     @Option(help: "Where to write the generated G-code (a temporary directory by default).")
     var directory: String?
 
@@ -35,6 +38,21 @@ struct BenchSerialCommand: AsyncParsableCommand {
         var settings: LinkSettings
         var baud: Int?
         var lines: Int
+        /// For a run with corrupted lines: the error-free case it is compared with.
+        var errorFreeName: String?
+    }
+
+    /// The unthrottled cases again, with `errors` % of the lines corrupted each way (a bit flipped or a byte
+    /// lost), seeded per run so that the runs differ and a run can be replayed.
+    func errorCases(_ cases: [Case]) -> [Case] {
+        guard errors > 0 else { return [] }
+        return cases.filter { $0.baud == nil }.map { base in
+            var with = base
+            with.name = base.name + ", \(errors)% of lines corrupted both ways"
+            with.simulator += ["--error-rate", String(errors / 100)]
+            with.errorFreeName = base.name
+            return with
+        }
     }
 
     struct Measurement {
@@ -75,15 +93,21 @@ struct BenchSerialCommand: AsyncParsableCommand {
         ]
 
         Console.line("bench serial: dense G1 segments, virtual printer in its own process, median of \(repeats)")
-        for benchCase in cases {
+        var errorFree: [String: Double] = [:]
+        for benchCase in cases + errorCases(cases) {
             let file = try DenseGCode.write(lines: benchCase.lines, to: "\(folder)/dense-\(benchCase.lines).gcode")
             var results: [Measurement] = []
-            for _ in 0..<repeats { results.append(try await measure(benchCase, file: file)) }
+            for run in 0..<repeats { results.append(try await measure(benchCase, file: file, seed: UInt64(run + 1))) }
             let median = results.sorted { $0.linesPerSecond < $1.linesPerSecond }[results.count / 2]
             var line = "  \(benchCase.name): \(Int(median.linesPerSecond)) lines/s, "
                 + "\(String(format: "%.1f", median.cpuMicrosecondsPerLine)) µs host CPU/line"
             if let share = median.linkShare { line += ", \(String(format: "%.1f", share * 100))% of link capacity" }
             if median.resends > 0 { line += ", \(median.resends) resends" }
+            if let base = benchCase.errorFreeName.flatMap({ errorFree[$0] }) {
+                line += String(format: ", %.2f× the error-free rate", median.linesPerSecond / base)
+            } else {
+                errorFree[benchCase.name] = median.linesPerSecond
+            }
             Console.line(line)
         }
         if memoryFileMB > 0 {
@@ -91,8 +115,8 @@ struct BenchSerialCommand: AsyncParsableCommand {
         }
     }
 
-    private func measure(_ benchCase: Case, file: String) async throws -> Measurement {
-        let simulator = try SimulatorProcess(arguments: benchCase.simulator + ["--time-scale", "50"])
+    private func measure(_ benchCase: Case, file: String, seed: UInt64) async throws -> Measurement {
+        let simulator = try SimulatorProcess(arguments: benchCase.simulator + ["--time-scale", "50", "--seed", String(seed)])
         defer { _ = simulator.stop() }
         let session = try PrintSession(file: file, port: simulator.devicePath, baudRate: benchCase.baud ?? 115_200,
                                        settings: benchCase.settings)

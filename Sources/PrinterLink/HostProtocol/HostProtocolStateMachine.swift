@@ -66,8 +66,9 @@ public struct HostProtocolStateMachine {
     /// The line just received was a resend request: an `ok` right after it acknowledges no command. Marlin
     /// writes the two back to back, so only the very next line can be that `ok` (a lost one leaves nothing armed).
     private var okFollowsResend = false
-    /// After a resend request: the line asked for, and when the requests have settled.
-    private var resendRecovery: (line: Int, quietUntil: UInt64)?
+    /// After a resend request: the line asked for, and how many more requests for it may still come from lines
+    /// that were in flight behind it (each of those is rejected in turn, or vanishes in the emptied buffer).
+    private var resendRecovery: (line: Int, duplicates: Int)?
     private var recentResendMarks = RingQueue<Int>(capacity: 16)
     /// The firmware asks for lines the host cannot send again: its line counter left the host's.
     private var desync: LineNumberDesync?
@@ -146,13 +147,11 @@ public struct HostProtocolStateMachine {
             if let front = inFlight.first {
                 consider(max(lastProgressAt, front.sentAt) + Self.nanoseconds(ackTimeout))
             }
-            if let recovery = resendRecovery { consider(recovery.quietUntil) }
             if let desync, desync.believed { consider(desync.quietUntil) }
         case .ready:
             if let front = inFlight.first {
                 consider(max(lastProgressAt, front.sentAt) + Self.nanoseconds(ackTimeout))
             }
-            if let recovery = resendRecovery { consider(recovery.quietUntil) }
             if let desync, desync.believed { consider(desync.quietUntil) }
             if let cancelWatch { consider(cancelWatch.quietSince + Self.nanoseconds(settings.cancelTimeout)) }
             if !autoreporting { consider(lastPollAt + Self.nanoseconds(settings.temperatureInterval)) }
@@ -247,6 +246,17 @@ public struct HostProtocolStateMachine {
             break
         }
 
+        var reply = reply
+        if case .console(let text) = reply, isStreaming, let glued = DamagedAcknowledgement.gluedRemainder(text) {
+            counters.repairedAcknowledgements += 1
+            actions = received(.ok(Acknowledgement()), now: now)
+            actions.append(contentsOf: received(FirmwareReply.parse(Array(glued.utf8)), now: now))
+            return actions
+        }
+        if case .console(let text) = reply, isStreaming, DamagedAcknowledgement.isLikely(text) {
+            counters.repairedAcknowledgements += 1
+            reply = .ok(Acknowledgement())
+        }
         if okFollowsResend {
             switch reply {
             case .ok, .resend: break
@@ -504,6 +514,8 @@ public struct HostProtocolStateMachine {
         }
         release(front)
         if cancelWatch != nil { cancelWatch?.quietSince = now }
+        // The line asked for executed: every rejection of the lines behind it came before this `ok`.
+        if let recovery = resendRecovery, let number = front.number, number >= recovery.line { resendRecovery = nil }
         confirm(front, now: now, actions: &actions)
 
         if settings.useAdvancedOk, let received = acknowledgement.lineNumber, let free = acknowledgement.bufferFree {
@@ -539,12 +551,13 @@ public struct HostProtocolStateMachine {
         }
     }
 
-    /// A resend request. Marlin (and Prusa, and most others) empties its receive buffer when it rejects a line,
-    /// keeps the lines it had already accepted into its command queue (their `ok`s still come), and answers
-    /// `Error`, `Resend: n`, `ok`. Lines that were on the wire behind the rejected one are rejected in turn,
-    /// each with the same `Resend: n` — or vanish in the emptied buffer. So: lines from `n` on leave the window,
-    /// the `ok` after each request is not an acknowledgement, and the host waits for the requests to settle
-    /// before it sends `n` again, so that a late duplicate request is never mistaken for a new one.
+    /// A resend request. Marlin (and Prusa, and most others) empties its receive buffer when it rejects a line
+    /// (`gcode_line_error` reads it dry), keeps the lines it had already accepted into its command queue (their
+    /// `ok`s still come), and answers `Error`, `Resend: n`, `ok`. Lines that were on the wire behind the rejected
+    /// one are rejected in turn, each with the same `Resend: n` — or vanish in the emptied buffer. So: lines from
+    /// `n` on leave the window, the `ok` after each request is not an acknowledgement, and `n` goes out again at
+    /// once while the requests still to come from the lines behind it are counted off (OctoPrint swallows such
+    /// repetitions the same way).
     private mutating func handleResend(_ line: Int, now: UInt64, actions: inout [Action]) {
         counters.resendRequests += 1
         guard isStreaming else {
@@ -557,8 +570,9 @@ public struct HostProtocolStateMachine {
         }
         okFollowsResend = !settings.resendWithoutOk
         if let recovery = resendRecovery, recovery.line == line {
+            // A line that was in flight behind the bad one, rejected in turn: the line is on its way again.
             counters.ignoredDuplicateResends += 1
-            resendRecovery = (line, now + settleTime)
+            resendRecovery = recovery.duplicates > 1 ? (line, recovery.duplicates - 1) : nil
             return
         }
         let lastLine = reportedLastLine
@@ -571,6 +585,8 @@ public struct HostProtocolStateMachine {
             return
         }
         desync = nil
+        var behind = 0
+        for offset in 0..<inFlight.count where (inFlight[offset].number ?? -1) > line { behind += 1 }
         dropFromWindow(from: line)
         guard line <= history.highest else { return } // it wants the next line: nothing to send again
 
@@ -587,9 +603,12 @@ public struct HostProtocolStateMachine {
         }
         noteResendForMisbehaviour(actions: &actions)
         counters.linesResent += history.highest - line + 1
+        // Sent again at once: every line that was behind the bad one can cause one more request for it, and no
+        // more, so that many are expected, and a request beyond them is new (the line failed again). A line
+        // drained silently leaves one expected request that never comes: the next new failure then costs the
+        // rest of the lines sent again, each rejected in turn, before its request is believed — never a line.
         resendCursor = line
-        let quietUntil = now + settleTime
-        resendRecovery = (line, quietUntil)
+        resendRecovery = behind > 0 ? (line, behind) : nil
     }
 
     /// A request for a line the host cannot send again. A garbled number looks the same once; the firmware's
@@ -704,8 +723,8 @@ public struct HostProtocolStateMachine {
         seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
     }
 
-    /// Time for the rejections of lines still on the wire to come back: twice the wire time of a full receive
-    /// buffer, plus scheduling slack.
+    /// Time for the rejections of lines still on the wire to come back, before a firmware out of step is
+    /// renumbered: twice the wire time of a full receive buffer, plus scheduling slack.
     private var settleTime: UInt64 {
         Self.nanoseconds(0.005 + 2 * Double(settings.receiveBufferBytes) / max(settings.lineBytesPerSecond, 1))
     }
@@ -891,8 +910,6 @@ public struct HostProtocolStateMachine {
         var output: [UInt8] = []
         while true {
             if let cursor = resendCursor {
-                if let recovery = resendRecovery, now < recovery.quietUntil { break }
-                resendRecovery = nil
                 if cursor > history.highest { resendCursor = nil; continue }
                 guard let line = history[cursor] else { resendCursor = nil; continue }
                 guard windowAllows(line.bytes.count) else { break }

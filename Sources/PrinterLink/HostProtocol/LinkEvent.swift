@@ -77,6 +77,8 @@ public struct LinkCounters: Sendable, Equatable {
     public var linesResent = 0
     public var ignoredDuplicateResends = 0
     public var assumedAcknowledgements = 0
+    /// Lines one flipped bit or one lost byte away from `ok`, taken as the `ok` they were.
+    public var repairedAcknowledgements = 0
     public var unexpectedOks = 0
     /// Temperature reports received (autoreport, M105 answers, heating progress).
     public var temperatureReports = 0
