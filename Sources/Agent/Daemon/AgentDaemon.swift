@@ -54,7 +54,10 @@ public struct AgentDaemon: Sendable {
             },
             spoolDirectory: spool,
             spoolQuotaBytes: configuration.content.quotaMegabytes.map { Int64($0) << 20 },
-            reserveBytes: Int64(configuration.content.reserveMegabytes) << 20)
+            reserveBytes: Int64(configuration.content.reserveMegabytes) << 20,
+            bounds: DownloadBounds(attempts: configuration.content.downloadAttempts,
+                                   minimumBytesPerSecond: Int64(configuration.content.downloadMinimumRateKiB) << 10,
+                                   allowance: configuration.content.downloadAllowance))
     }
 
     public func run() async throws {
