@@ -103,6 +103,12 @@ struct SpoolAndRestartTests {
             #expect(Self.exists(agent.stateDirectory.appendingPathComponent("orphans/job-lost.gcode")))
             #expect(!Self.exists(agent.stateDirectory.appendingPathComponent("spool/job-lost.gcode")))
             #expect(!Self.exists(agent.stateDirectory.appendingPathComponent("spool/job-lost2.part")))
+            // Whether a job was printing when the power went is not known any more: the heaters go off, as after a
+            // crash (and only that: nothing moves).
+            try await agent.waitForStatus(topic: "printer.temperature") { _ in
+                agent.printer.executedCommands.contains("M104 S0") && agent.printer.executedCommands.contains("M140 S0")
+            }
+            #expect(!agent.printer.executedCommands.contains { $0.hasPrefix("G") || $0.hasPrefix("M84") })
             // Nothing starts until a person releases the queue.
             _ = try await agent.result("print.resume", ["serviceId": "vp1"], token: agent.harnessToken)
             let released = try await agent.result("printer.status", ["serviceId": "vp1"], token: agent.harnessToken)

@@ -57,8 +57,8 @@ public actor PrinterService {
     /// The queue as the database holds it, after what the last stop did to it (see `PrinterQueue.init(restoring:)`);
     /// the changes are written back at once. A database that cannot be read holds the queue empty, so that
     /// nothing prints that a person did not see queued; so does one that was found unreadable at start and
-    /// replaced (`JobStore.setAside`), and that hold is written to the new database. `crashedWhilePrinting` tells whether a job was on the
-    /// printer when the agent died.
+    /// replaced (`JobStore.setAside`), and that hold is written to the new database. `crashedWhilePrinting` tells
+    /// whether a job was on the printer when the agent died (or may have been: the database was lost).
     private static func restoredQueue(serviceId: String, store: JobStore?, logger: Logger)
         -> (queue: PrinterQueue, crashedWhilePrinting: Bool)
     {
@@ -81,7 +81,8 @@ public actor PrinterService {
             }
             try store.setHoldReason(queue.holdReason, serviceId: serviceId)
             if !queue.active.isEmpty { logger.info("\(queue.active.count) jobs restored from the queue database") }
-            return (queue, saved.contains { $0.state.isOnPrinter })
+            // After a lost database nobody knows whether a job was printing: the heaters go off as after a crash.
+            return (queue, saved.contains { $0.state.isOnPrinter } || store.setAside != nil)
         } catch {
             logger.error("cannot restore the print queue: \(error)")
             var queue = PrinterQueue(serviceId: serviceId)
