@@ -253,7 +253,7 @@ public actor PrinterService {
     private func switchHeatersOffAfterACrash() {
         guard heatersLeftOnByACrash, let link = connection else { return }
         heatersLeftOnByACrash = false
-        logger.warning("switching the heaters off: the agent stopped unexpectedly during a print")
+        logger.warning("switching the heaters off: the agent stopped unexpectedly during a print, or lost its queue database and cannot tell")
         Task { [link, logger] in
             for line in Self.heatersOff {
                 do { _ = try await link.send(line) } catch { logger.error("\(line) failed after a crash: \(error)") }
