@@ -11,10 +11,72 @@ extension ContentClient {
     /// Streams the selected content into `partPath`, resuming from what is already there, checks its size and
     /// SHA-256, fsyncs it and renames it to `finalPath`. The part file is kept when the download is cancelled or
     /// gives up on a network failure (a later call resumes it) and removed when the spool is full or the bytes
-    /// twice fail their check.
+    /// twice fail their check. It ends, whatever the server does, within `settings.bounds`: so many failed
+    /// attempts, and a deadline from the bytes still missing.
     public func download(_ selection: ContentSelection, server: String, token: String, partPath: String,
                          finalPath: String,
                          progress: @escaping @Sendable (DownloadProgress) -> Void) async throws(ContentError) -> DownloadedContent {
+        let missing = selection.size - (PartFile.existingLength(at: partPath) ?? 0)
+        let deadline = settings.bounds.deadline(missingBytes: missing)
+        let outcome = await Self.within(deadline) { () async throws(ContentError) -> DownloadedContent in
+            try await self.transfer(selection, server: server, token: token, partPath: partPath, finalPath: finalPath,
+                                    progress: progress)
+        }
+        guard let outcome else {
+            let arrived = PartFile.existingLength(at: partPath) ?? 0
+            let reason = "it took longer than the \(Self.seconds(deadline)) allowed (\(Self.seconds(settings.bounds.allowance)) "
+                + "plus \(max(missing, 0)) bytes at \(settings.bounds.minimumBytesPerSecond) bytes/s, the slowest rate accepted); "
+                + "\(arrived) of \(selection.size) bytes arrived"
+            logger.warning("download took too long", metadata: ["url": "\(selection.uri)", "reason": "\(reason)"])
+            throw .downloadFailed(reason)
+        }
+        return try outcome.get()
+    }
+
+    /// "312 s", "1.5 s": a duration as people read it in a job's message.
+    static func seconds(_ duration: Duration) -> String {
+        let (whole, fraction) = duration.components
+        let tenths = fraction / 100_000_000_000_000_000
+        return tenths == 0 ? "\(whole) s" : "\(whole).\(tenths) s"
+    }
+
+    /// Runs `body` until it ends or `limit` passes, whichever comes first: then it is cancelled and nil returned
+    /// (unless it had finished in the same instant). Cancelling the caller cancels `body`, which says so itself.
+    static func within<T: Sendable>(_ limit: Duration,
+                                    _ body: @escaping @Sendable () async throws(ContentError) -> T) async -> Result<T, ContentError>? {
+        return await withTaskGroup(of: RaceArrival<T>?.self) { group in
+            group.addTask {
+                do throws(ContentError) {
+                    return .finished(.success(try await body()))
+                } catch {
+                    return .finished(.failure(error))
+                }
+            }
+            group.addTask {
+                do { try await Task.sleep(for: limit) } catch { return nil }
+                return .timeUp
+            }
+            var timeUp = false
+            while let arrival = await group.next() {
+                switch arrival {
+                case .timeUp?:
+                    timeUp = true
+                    group.cancelAll()
+                case .finished(let result)?:
+                    group.cancelAll()
+                    if timeUp, case .failure(.cancelled) = result { return nil }
+                    return result
+                case nil:
+                    break
+                }
+            }
+            return nil
+        }
+    }
+
+    private func transfer(_ selection: ContentSelection, server: String, token: String, partPath: String,
+                          finalPath: String,
+                          progress: @escaping @Sendable (DownloadProgress) -> Void) async throws(ContentError) -> DownloadedContent {
         let selection = try selection.checked()
         _ = try allowlist.check(server)
         guard let serverURL = try? ContentURL(server) else { throw .serverNotTrusted(server) }
@@ -39,6 +101,10 @@ extension ContentClient {
         var url = selection.uri
         var attempts = 0
         var failures = 0
+        var failedAttempts = 0
+        // The longest the part has been: an attempt that does not take it further made no progress (a server that
+        // ignores Range and sends the same short body again makes none, though bytes arrive).
+        var longest = part.length
         var mismatches = 0
         var redirects = 0
         while true {
@@ -87,10 +153,23 @@ extension ContentClient {
                 logger.warning("download failed", metadata: ["url": "\(url)", "error": "\(error)"])
                 throw error
             case .failed(.transient(let reason)):
-                failures = receiver.received > 0 ? 1 : failures + 1
+                failures = part.length > longest ? 1 : failures + 1
+                longest = max(longest, part.length)
+                failedAttempts += 1
+                guard settings.bounds.allowsAnotherAttempt(afterFailures: failedAttempts) else {
+                    logger.warning("giving up", metadata: ["url": "\(url)", "failedAttempts": "\(failedAttempts)",
+                                                           "reason": "\(reason)"])
+                    throw .downloadFailed("\(reason) (after \(failedAttempts) failed attempts, the most allowed for one download)")
+                }
                 try await backOff(failures: failures, reason: reason, url: url) { .downloadFailed($0) }
             }
         }
+    }
+
+    /// What ends first in `within`: the work, or the time it was given.
+    enum RaceArrival<T: Sendable>: Sendable {
+        case finished(Result<T, ContentError>)
+        case timeUp
     }
 
     enum AttemptOutcome {

@@ -27,24 +27,28 @@ public struct ContentSettings: Sendable {
     public var retry: RetryPolicy
     /// A response that sends no byte for this long counts as a dropped connection.
     public var idleTimeout: Duration
+    /// The most attempts and time one download may take, whatever the server does.
+    public var bounds: DownloadBounds
 
     public static let defaultReserveBytes: Int64 = 64 << 20
 
     public init(servers: [TrustedContentServer], spoolDirectory: String, spoolQuotaBytes: Int64? = nil,
                 reserveBytes: Int64 = ContentSettings.defaultReserveBytes, retry: RetryPolicy = RetryPolicy(),
-                idleTimeout: Duration = .seconds(30)) {
+                idleTimeout: Duration = .seconds(30), bounds: DownloadBounds = DownloadBounds()) {
         self.servers = servers
         self.spoolDirectory = spoolDirectory
         self.spoolQuotaBytes = spoolQuotaBytes
         self.reserveBytes = reserveBytes
         self.retry = retry
         self.idleTimeout = idleTimeout
+        self.bounds = bounds
     }
 }
 
 /// Exponential backoff between attempts that failed for reasons that may pass (connection, timeout, 5xx).
 public struct RetryPolicy: Sendable, Equatable {
-    /// Attempts allowed in a row without a single new byte; any progress starts the count again.
+    /// Attempts allowed in a row without progress: a download's part growing past the longest it has been (a
+    /// selection: any answer); progress starts the count again. `DownloadBounds` limits the attempts in all.
     public var attempts: Int
     public var firstDelay: Duration
     public var maxDelay: Duration

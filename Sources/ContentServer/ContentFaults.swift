@@ -15,11 +15,20 @@ public struct ContentFaults: Sendable, Codable, Equatable {
     public var failStatus: Int?
     /// ...to this many more downloads.
     public var failCount: Int
+    /// A lying server, while set: every `Range` header is ignored and the whole file is answered with 200.
+    public var ignoreRange: Bool
+    /// A lying server, while set: a body ends, cleanly and with a matching `Content-Length`, after at most this
+    /// many bytes, though the selection announced the whole file.
+    public var shortBodyBytes: Int64?
+    /// A server that never quite stops, while set: the body goes out one byte per this many milliseconds (a rate
+    /// below the 1 byte/s `bytesPerSecond` can say, slow enough to keep a client's idle timeout from firing).
+    public var trickleMilliseconds: Int?
 
     public static let none = ContentFaults()
 
     public init(dropAfterBytes: Int64? = nil, dropCount: Int = 1, corruptOffset: Int64? = nil, corruptCount: Int = 1,
-                bytesPerSecond: Int? = nil, failStatus: Int? = nil, failCount: Int = 1) {
+                bytesPerSecond: Int? = nil, failStatus: Int? = nil, failCount: Int = 1, ignoreRange: Bool = false,
+                shortBodyBytes: Int64? = nil, trickleMilliseconds: Int? = nil) {
         self.dropAfterBytes = dropAfterBytes
         self.dropCount = dropCount
         self.corruptOffset = corruptOffset
@@ -27,6 +36,9 @@ public struct ContentFaults: Sendable, Codable, Equatable {
         self.bytesPerSecond = bytesPerSecond
         self.failStatus = failStatus
         self.failCount = failCount
+        self.ignoreRange = ignoreRange
+        self.shortBodyBytes = shortBodyBytes
+        self.trickleMilliseconds = trickleMilliseconds
     }
 
     /// A plan sent as JSON may leave out the counts: a set trigger then fires once.
@@ -38,7 +50,10 @@ public struct ContentFaults: Sendable, Codable, Equatable {
                   corruptCount: try container.decodeIfPresent(Int.self, forKey: .corruptCount) ?? 1,
                   bytesPerSecond: try container.decodeIfPresent(Int.self, forKey: .bytesPerSecond),
                   failStatus: try container.decodeIfPresent(Int.self, forKey: .failStatus),
-                  failCount: try container.decodeIfPresent(Int.self, forKey: .failCount) ?? 1)
+                  failCount: try container.decodeIfPresent(Int.self, forKey: .failCount) ?? 1,
+                  ignoreRange: try container.decodeIfPresent(Bool.self, forKey: .ignoreRange) ?? false,
+                  shortBodyBytes: try container.decodeIfPresent(Int64.self, forKey: .shortBodyBytes),
+                  trickleMilliseconds: try container.decodeIfPresent(Int.self, forKey: .trickleMilliseconds))
     }
 
     /// What one download response suffers, decided when it starts.
@@ -54,7 +69,8 @@ public struct ContentFaults: Sendable, Codable, Equatable {
             failCount -= 1
             return .fail(status: failStatus)
         }
-        var faults = DownloadFaults(bytesPerSecond: bytesPerSecond.flatMap { $0 > 0 ? $0 : nil })
+        var faults = DownloadFaults(bytesPerSecond: bytesPerSecond.flatMap { $0 > 0 ? $0 : nil },
+                                    trickleMilliseconds: trickleMilliseconds.flatMap { $0 > 0 ? $0 : nil })
         let length = range.map { $0.upperBound - $0.lowerBound + 1 } ?? 0
         if let dropAfterBytes, dropCount > 0, length > dropAfterBytes {
             dropCount -= 1
@@ -75,10 +91,14 @@ public struct DownloadFaults: Equatable, Sendable {
     /// Absolute file offset whose byte is flipped.
     public var corruptOffset: Int64?
     public var bytesPerSecond: Int?
+    /// One byte per this many milliseconds.
+    public var trickleMilliseconds: Int?
 
-    public init(dropAfterBytes: Int64? = nil, corruptOffset: Int64? = nil, bytesPerSecond: Int? = nil) {
+    public init(dropAfterBytes: Int64? = nil, corruptOffset: Int64? = nil, bytesPerSecond: Int? = nil,
+                trickleMilliseconds: Int? = nil) {
         self.dropAfterBytes = dropAfterBytes
         self.corruptOffset = corruptOffset
         self.bytesPerSecond = bytesPerSecond
+        self.trickleMilliseconds = trickleMilliseconds
     }
 }

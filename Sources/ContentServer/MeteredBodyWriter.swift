@@ -2,7 +2,7 @@ import Hummingbird
 import NIOCore
 
 /// Passes a response body to the connection while counting it, recording it, and injecting its download faults:
-/// a flipped byte, a throttle, an abrupt close after N bytes. Also ends the body when the server stops.
+/// a flipped byte, a throttle, a trickle, an abrupt close after N bytes. Also ends the body when the server stops.
 struct MeteredBodyWriter: ResponseBodyWriter {
     struct DroppedOnPurpose: Error {}
     struct ServerStopping: Error {}
@@ -60,7 +60,13 @@ struct MeteredBodyWriter: ResponseBodyWriter {
             buffer = buffer.getSlice(at: buffer.readerIndex, length: Int(max(0, limit - sent)))!
             dropping = true
         }
-        if let rate = faults.bytesPerSecond {
+        if let interval = faults.trickleMilliseconds {
+            while buffer.readableBytes > 0 {
+                let byte = buffer.readSlice(length: 1)!
+                try await pause(.milliseconds(interval))
+                try await hand(byte)
+            }
+        } else if let rate = faults.bytesPerSecond {
             // Small pieces so the throttle is smooth and a stop is noticed within a tick.
             let piece = max(1, min(rate / 20, 64 * 1024))
             while buffer.readableBytes > 0 {
@@ -88,6 +94,15 @@ struct MeteredBodyWriter: ResponseBodyWriter {
     /// Sleeps until sending `bytes` more keeps the body at or under `rate` since it started.
     private func waitForRate(_ rate: Int, after bytes: Int64) async throws {
         let due = started + .nanoseconds((sent + bytes) * 1_000_000_000 / Int64(rate))
+        while ContinuousClock.now < due {
+            guard !stop.isSet else { throw ServerStopping() }
+            try await Task.sleep(until: min(due, .now + .milliseconds(50)), clock: .continuous)
+        }
+    }
+
+    /// Sleeps for `interval`, ending early with an error when the server stops.
+    private func pause(_ interval: Duration) async throws {
+        let due = ContinuousClock.now + interval
         while ContinuousClock.now < due {
             guard !stop.isSet else { throw ServerStopping() }
             try await Task.sleep(until: min(due, .now + .milliseconds(50)), clock: .continuous)

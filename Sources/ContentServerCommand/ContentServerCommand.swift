@@ -55,6 +55,15 @@ struct ContentServerCommand: AsyncParsableCommand {
     @Option(help: "For how many downloads --fail-status fires.")
     var failCount: Int = 1
 
+    @Flag(help: "Fault: ignore Range headers and answer every download with 200 and the whole file.")
+    var ignoreRange = false
+
+    @Option(help: "Fault: end every download body cleanly after at most this many bytes (a server that lies about the size).")
+    var shortBody: Int64?
+
+    @Option(name: .customLong("trickle-ms"), help: "Fault: send download bodies one byte per this many milliseconds.")
+    var trickleMilliseconds: Int?
+
     @Option(help: "Print a ready token for this content id at start.")
     var issue: String?
 
@@ -73,6 +82,8 @@ struct ContentServerCommand: AsyncParsableCommand {
             throw ValidationError("--fail-status must be an HTTP error status (400-599)")
         }
         if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
+        if let shortBody, shortBody < 0 { throw ValidationError("--short-body must not be negative") }
+        if let trickleMilliseconds, trickleMilliseconds <= 0 { throw ValidationError("--trickle-ms must be positive") }
     }
 
     func run() async throws {
@@ -86,7 +97,8 @@ struct ContentServerCommand: AsyncParsableCommand {
             tls: tlsCert.flatMap { cert in tlsKey.map { (certificatePath: cert, keyPath: $0) } },
             faults: ContentFaults(dropAfterBytes: dropAfter, dropCount: dropCount, corruptOffset: corruptAt,
                                   corruptCount: corruptCount, bytesPerSecond: rate, failStatus: failStatus,
-                                  failCount: failCount))
+                                  failCount: failCount, ignoreRange: ignoreRange, shortBodyBytes: shortBody,
+                                  trickleMilliseconds: trickleMilliseconds))
         // A ContentServerError (port in use, unknown --issue id) says itself; no usage text after it.
         try await ContentServer.run(settings, logger: logger) { server in
             let count = try await server.contentCount()

@@ -19,7 +19,8 @@ final class AgentUnderTest: AgentEndpoint, @unchecked Sendable {
 
     static func start(printers count: Int = 1, statusInterval: Duration = .milliseconds(200), clientQueue: Int = 256,
                       logs: CapturedLogs? = nil, contentServers: [ContentServerEntry] = [], spoolQuotaMegabytes: Int? = nil,
-                      configurePrinter: (inout VirtualPrinterConfiguration) -> Void = { _ in }) async throws -> AgentUnderTest {
+                      configurePrinter: (inout VirtualPrinterConfiguration) -> Void = { _ in },
+                      prepareState: (URL) throws -> Void = { _ in }) async throws -> AgentUnderTest {
         var printers: [VirtualPrinter] = []
         for _ in 0..<count {
             var configuration = VirtualPrinterConfiguration()
@@ -44,6 +45,8 @@ final class AgentUnderTest: AgentEndpoint, @unchecked Sendable {
         }
         // A token paired before the start: tests can watch the printers come up through callbacks at once.
         let harnessToken = try AccessTokenStore(directory: state).issue(label: "harness", now: Date()).token
+        // What an earlier run (or a power cut) left in the state directory.
+        try prepareState(state)
         var logger = logs.map { logs in Logger(label: "3dp-agent.test") { _ in logs.handler() } } ?? Logger(label: "3dp-agent.test")
         logger.logLevel = logs == nil ? .warning : .trace
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
@@ -76,10 +79,11 @@ final class AgentUnderTest: AgentEndpoint, @unchecked Sendable {
     static func with(printers count: Int = 1, statusInterval: Duration = .milliseconds(200), clientQueue: Int = 256,
                      logs: CapturedLogs? = nil, contentServers: [ContentServerEntry] = [], spoolQuotaMegabytes: Int? = nil,
                      configurePrinter: (inout VirtualPrinterConfiguration) -> Void = { _ in },
+                     prepareState: (URL) throws -> Void = { _ in },
                      _ body: (AgentUnderTest) async throws -> Void) async throws {
         let agent = try await start(printers: count, statusInterval: statusInterval, clientQueue: clientQueue, logs: logs,
                                     contentServers: contentServers, spoolQuotaMegabytes: spoolQuotaMegabytes,
-                                    configurePrinter: configurePrinter)
+                                    configurePrinter: configurePrinter, prepareState: prepareState)
         do {
             try await body(agent)
         } catch {

@@ -111,6 +111,14 @@ struct ClientCommandTests {
             let stop = try Self.json(try await ClientProcess.run(["client", "stop", "--json", "--printer", "vp1"] + options, configHome: home.directory))
             #expect(stop["job"]?["jobId"]?.stringValue == job.id)
             #expect(ThreeDPSchema.validateResult(method: "print.stop", stop).isEmpty)
+
+            // The stopped job, now in the history, is taken out of it.
+            try await agent.waitForStatus { $0["state"] == "idle" }
+            let remove = try await ClientProcess.run(["client", "remove", "--job", job.id] + options, configHome: home.directory)
+            #expect(remove.status == 0, "\(remove.stderr)")
+            #expect(remove.lines.first?.contains(job.id) == true, "\(remove.stdout)")
+            let gone = try await ClientProcess.run(["client", "remove", "--job", job.id] + options, configHome: home.directory)
+            #expect(gone.status == 1 && gone.stderr.contains("no job \(job.id)"), "\(gone.stderr)")
         }
     }
 

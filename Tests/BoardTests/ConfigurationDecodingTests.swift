@@ -200,6 +200,10 @@ struct ConfigurationDecodingTests {
         // [content] and [[content_server]]
         Refused("[content]\nspool_quota_mb = 0", "test.toml: line 2, column 18: 'spool_quota_mb' in [content] must be 1…16_777_216, not 0"),
         Refused("[content]\nreserve_mb = -1", "test.toml: line 2, column 14: 'reserve_mb' in [content] must be 0…1_048_576, not -1"),
+        Refused("[content]\ndownload_attempts = 0", "test.toml: line 2, column 21: 'download_attempts' in [content] must be 1…1000, not 0"),
+        Refused("[content]\ndownload_min_rate_kib = 0", "test.toml: line 2, column 25: 'download_min_rate_kib' in [content] must be 1…1_048_576, not 0"),
+        Refused("[content]\ndownload_allowance = 0.5", "test.toml: line 2, column 22: 'download_allowance' in [content] must be 1…86400 seconds, not 0.5"),
+        Refused("[content]\ndownload_allowance = \"2m\"", "test.toml: line 2, column 22: 'download_allowance' in [content] must be a number of seconds, not a string"),
         Refused("[content_server]\nurl = \"https://a\"",
                 "test.toml: line 1: write [[content_server]] (one such section per server), not [content_server]"),
         Refused("[[content_server]]\nname = \"a\"",
@@ -227,6 +231,9 @@ struct ConfigurationDecodingTests {
             [content]
             spool_quota_mb = 512
             reserve_mb = 0
+            download_attempts = 8
+            download_min_rate_kib = 64
+            download_allowance = 30.5
             [[content_server]]
             url = "https://content.example.com/shop/"
             [[content_server]]
@@ -235,7 +242,8 @@ struct ConfigurationDecodingTests {
             allow_plain_http = true
             ca_file = "/etc/3dp-agent/nas.pem"
             """)
-        #expect(configuration.content == ContentSpoolSettings(quotaMegabytes: 512, reserveMegabytes: 0))
+        #expect(configuration.content == ContentSpoolSettings(quotaMegabytes: 512, reserveMegabytes: 0, downloadAttempts: 8,
+                                                              downloadMinimumRateKiB: 64, downloadAllowance: .milliseconds(30_500)))
         #expect(configuration.contentServers == [
             ContentServerEntry(url: "https://content.example.com/shop", name: "content.example.com"),
             ContentServerEntry(url: "http://192.168.1.20:8632", name: "Workshop NAS", allowPlainHTTP: true,

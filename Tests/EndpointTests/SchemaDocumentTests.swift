@@ -8,7 +8,7 @@ struct SchemaDocumentTests {
         "service.discover", "pairing.begin", "pairing.complete", "session.authenticate", "agent.time", "printer.info",
         "printer.attributes", "printer.status", "events.subscribe", "events.unsubscribe", "events.poll", "queue.list",
         "print.pause", "print.resume", "print.stop", "printer.gcode", "printer.emergencyStop",
-        "print.start", "content.servers", "history.list",
+        "print.start", "content.servers", "history.list", "queue.remove",
     ]
 
     let document = ThreeDPSchema.document

@@ -85,6 +85,7 @@ enum SchemaSamples {
         "content.servers": ([:], ["servers": [["name": "Example content", "url": "https://content.example", "tls": true]]]),
         "history.list": (["serviceId": "prusa-mk3s.0", "limit": 20], ["jobs": [finishedJob]]),
         "queue.list": (["serviceId": "prusa-mk3s.0", "include": "all"], ["jobs": [job, finishedJob]]),
+        "queue.remove": (["serviceId": "prusa-mk3s.0", "jobId": "j-16"], ["job": finishedJob, "queue": [job]]),
         "print.pause": (["jobId": "j-17"], ["job": job.setting("/state", to: "paused"), "queue": [job.setting("/state", to: "paused")]]),
         "print.resume": (["serviceId": "prusa-mk3s.0"], ["job": job, "queue": [job]]),
         "print.stop": (["jobId": "j-17"], ["job": finishedJob.setting("/state", to: "cancelled"), "queue": []]),

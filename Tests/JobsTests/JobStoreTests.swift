@@ -106,13 +106,12 @@ import Testing
         }
     }
 
-    @Test func aFileThatIsNotADatabaseIsAClearError() throws {
+    @Test func aDirectoryThatCannotHoldTheFileIsAClearError() throws {
         try withStoreFile { path in
-            try Data("not sqlite at all, just text that fills the header and more".utf8).write(to: URL(fileURLWithPath: path))
             #expect {
-                _ = try JobStore.open(path: path)
+                _ = try JobStore.open(path: path + "-missing-directory/queue.sqlite")
             } throws: { error in
-                "\(error)".contains("print queue database")
+                "\(error)".contains("cannot open the print queue database") && "\(error)".contains("No such file or directory")
             }
         }
     }

@@ -42,6 +42,12 @@ public struct AgentDaemon: Sendable {
                                                     attributes: [.posixPermissions: 0o700])
         }
         let store = try JobStore.open(path: stateDirectory.appendingPathComponent("queue.sqlite").path)
+        if let setAside = store.setAside {
+            // Loud on purpose: the queue, its holds and any interrupted job are gone; every printer's queue is held.
+            logger.critical("\(setAside.description)")
+        }
+        SpoolAudit.run(spool: spool.path, orphans: stateDirectory.appendingPathComponent("orphans").path, store: store,
+                       logger: logger)
         content = ContentClient(settings: Self.contentSettings(configuration, spool: spool.path), logger: logger)
         fleet = PrinterFleet(support: JobSupport(store: store, content: content, spoolDirectory: spool.path),
                              logger: logger)
@@ -54,7 +60,10 @@ public struct AgentDaemon: Sendable {
             },
             spoolDirectory: spool,
             spoolQuotaBytes: configuration.content.quotaMegabytes.map { Int64($0) << 20 },
-            reserveBytes: Int64(configuration.content.reserveMegabytes) << 20)
+            reserveBytes: Int64(configuration.content.reserveMegabytes) << 20,
+            bounds: DownloadBounds(attempts: configuration.content.downloadAttempts,
+                                   minimumBytesPerSecond: Int64(configuration.content.downloadMinimumRateKiB) << 10,
+                                   allowance: configuration.content.downloadAllowance))
     }
 
     public func run() async throws {

@@ -15,7 +15,8 @@ struct ClientCommand: AsyncParsableCommand {
             """,
         subcommands: [
             DiscoverVerb.self, PairVerb.self, InfoVerb.self, AttributesVerb.self, StatusVerb.self, WatchVerb.self,
-            QueueVerb.self, ServersVerb.self, StartVerb.self, PauseVerb.self, ResumeVerb.self, StopVerb.self, GCodeVerb.self,
+            QueueVerb.self, ServersVerb.self, StartVerb.self, PauseVerb.self, ResumeVerb.self, StopVerb.self, RemoveVerb.self,
+            GCodeVerb.self,
         ]
     )
 }

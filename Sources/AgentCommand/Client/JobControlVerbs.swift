@@ -76,3 +76,23 @@ struct StopVerb: AsyncParsableCommand {
         try await JobControl.run("print.stop", agent: agent, target: target, job: job)
     }
 }
+
+struct RemoveVerb: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remove",
+        abstract: "Take a job that is not on the printer out of the queue and the history, with its files in the spool.")
+
+    @OptionGroup var agent: AgentOptions
+    @OptionGroup var target: PrinterOption
+    @Option(name: .long, help: ArgumentHelp("The job's id (see `queue --all`).", valueName: "ID"))
+    var job: String
+
+    func run() async throws {
+        try await ClientContext.run(agent) { context, session in
+            let serviceId = try await context.printer(target, session: session)
+            context.output.show(try await session.call("queue.remove", params: [
+                "serviceId": .string(serviceId), "jobId": .string(job),
+            ]), JobControl.lines)
+        }
+    }
+}

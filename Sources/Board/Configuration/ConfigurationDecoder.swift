@@ -8,7 +8,7 @@ enum ConfigurationDecoder {
         "endpoint": ["listen"],
         "events": ["status_interval", "client_queue", "poll_subscription_ttl"],
         "printers": ["autodetect", "baud", "reconnect_interval"],
-        "content": ["spool_quota_mb", "reserve_mb"],
+        "content": ["spool_quota_mb", "reserve_mb", "download_attempts", "download_min_rate_kib", "download_allowance"],
     ]
 
     static let contentServerKeys = ["url", "name", "allow_plain_http", "ca_file"]
@@ -143,6 +143,12 @@ enum ConfigurationDecoder {
         configuration.content.quotaMegabytes = try content.integer("spool_quota_mb", in: 1...16_777_216)
         configuration.content.reserveMegabytes =
             try content.integer("reserve_mb", in: 0...1_048_576) ?? configuration.content.reserveMegabytes
+        configuration.content.downloadAttempts =
+            try content.integer("download_attempts", in: 1...1000) ?? configuration.content.downloadAttempts
+        configuration.content.downloadMinimumRateKiB =
+            try content.integer("download_min_rate_kib", in: 1...1_048_576) ?? configuration.content.downloadMinimumRateKiB
+        configuration.content.downloadAllowance =
+            try content.seconds("download_allowance", in: 1...86_400) ?? configuration.content.downloadAllowance
 
         var servers: [ContentServerEntry] = []
         for (offset, table) in contentServerTables.enumerated() {

@@ -46,9 +46,20 @@ public struct ContentSpoolSettings: Sendable, Equatable {
     public var quotaMegabytes: Int?
     /// reserve_mb: free space a download always leaves on the disk, for the system and its logs.
     public var reserveMegabytes: Int
+    /// download_attempts: failed attempts one download may make in all, whatever their cause.
+    public var downloadAttempts: Int
+    /// download_min_rate_kib: KiB/s, the slowest average rate a download may have; with `downloadAllowance` it
+    /// gives each download a deadline, so a server that trickles cannot hold a job for ever.
+    public var downloadMinimumRateKiB: Int
+    /// download_allowance: time a download gets on top of its size at the minimum rate.
+    public var downloadAllowance: Duration
 
-    public init(quotaMegabytes: Int? = nil, reserveMegabytes: Int = 64) {
+    public init(quotaMegabytes: Int? = nil, reserveMegabytes: Int = 64, downloadAttempts: Int = 20,
+                downloadMinimumRateKiB: Int = 16, downloadAllowance: Duration = .seconds(120)) {
         self.quotaMegabytes = quotaMegabytes
         self.reserveMegabytes = reserveMegabytes
+        self.downloadAttempts = downloadAttempts
+        self.downloadMinimumRateKiB = downloadMinimumRateKiB
+        self.downloadAllowance = downloadAllowance
     }
 }

@@ -1,7 +1,7 @@
 import Jobs
 
-/// `queue.list` and `print.pause` / `print.resume` / `print.stop` (3D-HSF-06, 7.2.5): queue entries by job id, or
-/// the current job of a printer by its serviceId.
+/// `queue.list`, `queue.remove` and `print.pause` / `print.resume` / `print.stop` (3D-HSF-06, 7.2.5): queue entries
+/// by job id, or the current job of a printer by its serviceId.
 enum QueueMethods {
     static func register(into table: inout MethodTable, context: EndpointContext) {
         table.register("queue.list") { request, _ in
@@ -30,6 +30,21 @@ enum QueueMethods {
                 throw JSONRPCError.from(error)
             }
             return .object(["jobs": .array(jobs.map { JobView.json($0, order: 0) })])
+        }
+
+        // A person clears a job out of the queue and the history with its files: an interrupted job whose G-code
+        // nobody will restart, a failed one, or one still waiting. The job on the printer is print.stop's.
+        table.register("queue.remove") { request, _ in
+            try request.allowingOnly(["serviceId", "jobId"])
+            let service = try context.service(request)
+            let jobId = try request.string("jobId")
+            let removed: PrintJob
+            do throws(PrinterServiceError) {
+                removed = try await service.remove(jobId: jobId)
+            } catch {
+                throw JSONRPCError.from(error)
+            }
+            return .object(["job": JobView.json(removed, order: 0), "queue": JobView.queue(await service.jobs())])
         }
 
         register("print.pause", into: &table, context: context) { (service, jobId) throws(PrinterServiceError) -> PrintJob? in

@@ -88,6 +88,10 @@ extension ThreeDPSchema {
                          optional: ["serviceId", "include"]),
                 S.result(["jobs": S.array(S.ref("Job"))])
             ),
+            "queue.remove": (
+                S.params(["serviceId": S.ref("ServiceId"), "jobId": S.string(minLength: 1)]),
+                S.result(["job": S.ref("Job"), "queue": S.array(S.ref("Job"))])
+            ),
             "print.start": (
                 S.params([
                     "serviceId": S.ref("ServiceId"),

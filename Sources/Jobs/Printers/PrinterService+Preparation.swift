@@ -130,8 +130,8 @@ extension PrinterService {
             return fail(jobId, "the G-code cannot be printed: \(error)")
         }
         guard let ready = saved(try? queue.markReady(jobId, spoolPath: path, totalLines: summary.commandCount)) else {
-            // Stopped while its last bytes arrived: the finished download has no job left to print it.
-            if let stopped = queue.job(jobId) { removeSpoolFile(of: stopped) }
+            // Stopped or removed while its last bytes arrived: the finished download has no job left to print it.
+            if let stopped = queue.job(jobId) { removeSpoolFile(of: stopped) } else { unlink(path) }
             return
         }
         forgetToken(jobId)

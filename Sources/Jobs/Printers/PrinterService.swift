@@ -38,6 +38,9 @@ public actor PrinterService {
     private var temperature: TemperatureReport?
     private var measuredAt: Date?
     private var lastProgress: JobProgress?
+    /// A job ended and its script changed the targets: the last report's targets are the job's, not the printer's,
+    /// until the printer's next report (asked for at once), which then goes out as a status too.
+    private var awaitingTargetsAfterJob = false
 
     public init(settings: PrinterServiceSettings, notices: AsyncStream<PrinterNotice>.Continuation,
                 support: JobSupport = .inMemory, logger: Logger = Logger(label: "3dp-agent.printer")) {
@@ -53,15 +56,16 @@ public actor PrinterService {
 
     /// The queue as the database holds it, after what the last stop did to it (see `PrinterQueue.init(restoring:)`);
     /// the changes are written back at once. A database that cannot be read holds the queue empty, so that
-    /// nothing prints that a person did not see queued. `crashedWhilePrinting` tells whether a job was on the
-    /// printer when the agent died.
+    /// nothing prints that a person did not see queued; so does one that was found unreadable at start and
+    /// replaced (`JobStore.setAside`), and that hold is written to the new database. `crashedWhilePrinting` tells
+    /// whether a job was on the printer when the agent died (or may have been: the database was lost).
     private static func restoredQueue(serviceId: String, store: JobStore?, logger: Logger)
         -> (queue: PrinterQueue, crashedWhilePrinting: Bool)
     {
         guard let store else { return (PrinterQueue(serviceId: serviceId), false) }
         do {
             let saved = try store.jobs(serviceId: serviceId)
-            let queue = PrinterQueue(serviceId: serviceId, restoring: saved,
+            var queue = PrinterQueue(serviceId: serviceId, restoring: saved,
                                      holdReason: try store.holdReason(serviceId: serviceId), now: Date())
             for job in queue.active + queue.finished where !saved.contains(job) {
                 try store.save(job)
@@ -70,9 +74,15 @@ public actor PrinterService {
                                    metadata: ["line": "\(job.lastConfirmedFileLine)"])
                 }
             }
+            if let setAside = store.setAside, queue.holdReason == nil {
+                // The jobs this printer had are unknown: one may have been printing when the power went.
+                queue.hold(setAside.description)
+                logger.error("queue held: \(setAside.description)")
+            }
             try store.setHoldReason(queue.holdReason, serviceId: serviceId)
             if !queue.active.isEmpty { logger.info("\(queue.active.count) jobs restored from the queue database") }
-            return (queue, saved.contains { $0.state.isOnPrinter })
+            // After a lost database nobody knows whether a job was printing: the heaters go off as after a crash.
+            return (queue, saved.contains { $0.state.isOnPrinter } || store.setAside != nil)
         } catch {
             logger.error("cannot restore the print queue: \(error)")
             var queue = PrinterQueue(serviceId: serviceId)
@@ -184,6 +194,12 @@ public actor PrinterService {
             temperature = report
             measuredAt = now
             notices.yield(.temperature(serviceId: serviceId, report, measuredAt: now))
+            if awaitingTargetsAfterJob {
+                awaitingTargetsAfterJob = false
+                // Status callbacks stop when the printer goes idle: without this one a Manager would keep the
+                // job's targets as the printer's last word.
+                notices.yield(.stateChanged(serviceId: serviceId, state))
+            }
         case .jobProgress(let progress):
             lastProgress = progress
             if let job = queue.recordProgress(progress) {
@@ -192,6 +208,7 @@ public actor PrinterService {
             }
         case .jobFinished(let outcome, let progress):
             lastProgress = nil
+            forgetTargetsUntilTheNextReport()
             var outcome = outcome
             if outcome == .cancelled, Task.isCancelled {
                 outcome = .interrupted("the agent stopped; the job was cancelled and the heaters switched off")
@@ -239,11 +256,28 @@ public actor PrinterService {
     private func switchHeatersOffAfterACrash() {
         guard heatersLeftOnByACrash, let link = connection else { return }
         heatersLeftOnByACrash = false
-        logger.warning("switching the heaters off: the agent stopped unexpectedly during a print")
+        logger.warning("switching the heaters off: the agent stopped unexpectedly during a print, or lost its queue database and cannot tell")
         Task { [link, logger] in
             for line in Self.heatersOff {
                 do { _ = try await link.send(line) } catch { logger.error("\(line) failed after a crash: \(error)") }
             }
+        }
+    }
+
+    /// The cancel or completion script has just set the heaters (off, by default), so the targets of the last
+    /// report are the job's: they are shown as unknown (null) until the printer reports again, and M105 asks it to
+    /// now rather than at the next poll or autoreport. M105 only reads; nothing heats or moves.
+    private func forgetTargetsUntilTheNextReport() {
+        guard var report = temperature else { return }
+        for index in report.hotends.keys { report.hotends[index]?.target = nil }
+        report.bed?.target = nil
+        report.chamber?.target = nil
+        for label in report.other.keys { report.other[label]?.target = nil }
+        temperature = report
+        awaitingTargetsAfterJob = true
+        guard let link = connection else { return }
+        Task { [link, logger] in
+            do { _ = try await link.send("M105") } catch { logger.debug("M105 after the job failed: \(error)") }
         }
     }
 
@@ -333,8 +367,12 @@ public actor PrinterService {
     }
 
     /// Cancels the job on the printer (its cancel script switches the heaters off) or a job still waiting (its
-    /// download is cut off and its files removed).
+    /// download is cut off and its files removed). On a finished job it dismisses it: an interrupted job's G-code,
+    /// kept for a person who might restart it, leaves the spool (see `dismiss`).
     public func stop(jobId: String?) throws(PrinterServiceError) -> PrintJob {
+        if let jobId, let job = queue.job(jobId), job.state.isFinished {
+            return try dismiss(job)
+        }
         if let jobId, queue.current?.id != jobId {
             do {
                 let cancelled = try queue.cancelWaiting(jobId, now: Date())

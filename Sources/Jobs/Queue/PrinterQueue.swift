@@ -189,6 +189,25 @@ public struct PrinterQueue: Sendable {
         return job
     }
 
+    /// A change to a finished job's record (a person dismissed it).
+    public mutating func updateFinished(_ id: String, _ change: (inout PrintJob) -> Void) throws(QueueError) -> PrintJob {
+        guard let index = finished.lastIndex(where: { $0.id == id }) else { throw .jobNotFound(id) }
+        change(&finished[index])
+        return finished[index]
+    }
+
+    /// Takes a job that is not on the printer out of the queue or the history altogether.
+    public mutating func remove(_ id: String) throws(QueueError) -> PrintJob {
+        if let index = active.firstIndex(where: { $0.id == id }) {
+            guard !active[index].state.isOnPrinter else {
+                throw .notPossible("job \(id) is on the printer; stopping it is the printer's to do")
+            }
+            return active.remove(at: index)
+        }
+        guard let index = finished.lastIndex(where: { $0.id == id }) else { throw .jobNotFound(id) }
+        return finished.remove(at: index)
+    }
+
     /// Keeps the next job from starting until a person releases the queue.
     public mutating func hold(_ reason: String) {
         holdReason = reason

@@ -8,10 +8,14 @@ public final class JobStore: Sendable {
     private let database: DatabaseQueue
     /// Finished jobs kept per printer; older ones are deleted as new ones finish.
     public let historyLimit: Int
+    /// Set when the file found at start could not be read and was kept aside: the queue it held is lost, so every
+    /// printer's queue is held until a person has looked (`PrinterService`).
+    public let setAside: SetAsideDatabase?
 
-    private init(database: DatabaseQueue, historyLimit: Int) throws(JobStoreError) {
+    private init(database: DatabaseQueue, historyLimit: Int, setAside: SetAsideDatabase? = nil) throws(JobStoreError) {
         self.database = database
         self.historyLimit = historyLimit
+        self.setAside = setAside
         do {
             try JobStoreSchema.migrator.migrate(database)
         } catch {
@@ -21,11 +25,79 @@ public final class JobStore: Sendable {
 
     /// Opens (creating when missing) the database file; only the agent's user may read it, since it holds
     /// content tokens until their downloads finish.
-    public static func open(path: String, historyLimit: Int = 1000) throws(JobStoreError) -> JobStore {
+    ///
+    /// A file that is there but cannot be read — empty (a power cut), not SQLite, corrupt — is never taken for a
+    /// new queue: it is renamed `<path>.broken-<UTC time>`, a new database is made, and `setAside` says so. A file
+    /// that cannot be opened at all (permissions, I/O errors) is an error: a new one would fail the same way.
+    public static func open(path: String, historyLimit: Int = 1000, now: Date = Date()) throws(JobStoreError) -> JobStore {
+        var found = FileManager.default.fileExists(atPath: path)
+        var setAside: SetAsideDatabase?
+        while true {
+            do throws(OpenFailure) {
+                return try openChecked(path: path, historyLimit: historyLimit, existed: found, setAside: setAside)
+            } catch let failure {
+                guard case .unreadable(let reason) = failure, setAside == nil else { throw failure.asStoreError(path) }
+                let keptAs = try SetAsideDatabase.setAside(path, now: now)
+                setAside = SetAsideDatabase(path: path, keptAs: keptAs, reason: reason)
+                found = false
+            }
+        }
+    }
+
+    private enum OpenFailure: Error {
+        case unreadable(String)
+        case other(JobStoreError)
+
+        func asStoreError(_ path: String) -> JobStoreError {
+            switch self {
+            case .unreadable(let reason): return .cannotOpen(path: path, reason: reason)
+            case .other(let error): return error
+            }
+        }
+    }
+
+    private static func openChecked(path: String, historyLimit: Int, existed: Bool,
+                                    setAside: SetAsideDatabase?) throws(OpenFailure) -> JobStore {
+        // Checked before SQLite opens it: opening writes a header into an empty file, and the evidence would go.
+        if existed, fileLength(path) == 0, (fileLength(path + "-wal") ?? 0) == 0 {
+            throw .unreadable("the file is empty (0 bytes), as a power cut can leave it")
+        }
         let descriptor = Foundation.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw .other(.cannotOpen(path: path, reason: String(cString: strerror(errno)))) }
         fchmod(descriptor, 0o600)
         close(descriptor)
+        let database: DatabaseQueue
+        do {
+            database = try DatabaseQueue(path: path, configuration: configuration())
+            if existed {
+                let check = try database.read { db in
+                    (try String.fetchAll(db, sql: "PRAGMA quick_check"),
+                     try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master WHERE name = 'job'") ?? 0)
+                }
+                guard check.0 == ["ok"] else { throw OpenFailure.unreadable("SQLite's check failed: \(check.0.prefix(3).joined(separator: "; "))") }
+                guard check.1 == 1 else { throw OpenFailure.unreadable("the file holds no print queue") }
+            }
+        } catch let failure as OpenFailure {
+            throw failure
+        } catch let error as DatabaseError where [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode) {
+            throw .unreadable("\(error.message ?? "\(error)")")
+        } catch {
+            throw .other(.cannotOpen(path: path, reason: "\(error)"))
+        }
+        do throws(JobStoreError) {
+            return try JobStore(database: database, historyLimit: historyLimit, setAside: setAside)
+        } catch {
+            throw .other(error)
+        }
+    }
+
+    private static func fileLength(_ path: String) -> Int64? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return Int64(status.st_size)
+    }
+
+    private static func configuration() -> Configuration {
         var configuration = Configuration()
         configuration.label = "3dp-agent.queue"
         configuration.busyMode = .timeout(5)
@@ -34,13 +106,7 @@ public final class JobStore: Sendable {
             // Durable at each checkpoint; a power cut may lose the last transactions but never corrupts.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        let database: DatabaseQueue
-        do {
-            database = try DatabaseQueue(path: path, configuration: configuration)
-        } catch {
-            throw .cannotOpen(path: path, reason: "\(error)")
-        }
-        return try JobStore(database: database, historyLimit: historyLimit)
+        return configuration
     }
 
     /// A store that lives as long as the process: for a printer served without a state directory.
@@ -86,6 +152,18 @@ public final class JobStore: Sendable {
         try read { db in
             try String.fetchOne(db, sql: "SELECT token FROM job WHERE id = ?", arguments: [jobId])
         }
+    }
+
+    /// Takes a job out of the database altogether (`queue.remove`).
+    public func delete(_ jobId: String) throws(JobStoreError) {
+        try write { db in
+            try db.execute(sql: "DELETE FROM job WHERE id = ?", arguments: [jobId])
+        }
+    }
+
+    /// The id of every job in the database, of every printer, served now or not: what owns a file in the spool.
+    public func allJobIds() throws(JobStoreError) -> Set<String> {
+        try read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM job")) }
     }
 
     /// Every job of a printer still in the database, in queue order.
