@@ -63,6 +63,13 @@ extension FirmwareReply {
             }
         case UInt8(ascii: "F"):
             if line.hasPrefix("FIRMWARE_NAME:") { return .firmwareInfo(FirmwareInfoParser.parse(line)) }
+        case UInt8(ascii: "a"):
+            if line.hasPrefix("area:"), let area = PrintAreaParser.parse(line) { return .printArea(area) }
+        case UInt8(ascii: "M"):
+            // Marlin 2.1's M211 answer puts the limits on a line of their own, `  Min:  X0.00 … Max:  X200.00 …`.
+            if line.hasPrefix("Min:"), let endstops = SoftEndstopsParser.parseLimitsLine(line) {
+                return .softEndstops(endstops)
+            }
         default:
             break
         }
@@ -120,6 +127,10 @@ extension FirmwareReply {
             return .unknownCommand(command.string)
         }
         if text.hasPrefix("Soft endstops:", ignoringCase: true), let endstops = SoftEndstopsParser.parse(text) {
+            return .softEndstops(endstops)
+        }
+        // M503 prints Marlin 2.1's M211 lines after `echo:`.
+        if text.hasPrefix("Min:"), let endstops = SoftEndstopsParser.parseLimitsLine(text) {
             return .softEndstops(endstops)
         }
         return .echo(text.string)
