@@ -158,3 +158,27 @@ struct SplitMix64: RandomNumberGenerator {
         #expect(try #require(acknowledgement.temperatures).consoleText == expected)
     }
 }
+
+@Suite struct BuildVolumeConsoleTextTests {
+    @Test(arguments: [
+        ("  Min:  X0.00 Y0.00 Z0.00   Max:  X200.00 Y200.00 Z200.00", "Min:  X0.0 Y0.0 Z0.0   Max:  X200.0 Y200.0 Z200.0"),
+        ("echo:Soft endstops: OFF  Min:  X-2.00 Y-5.00 Z0.00   Max:  X235.00 Y235.00 Z250.00",
+         "Soft endstops: OFF  Min:  X-2.0 Y-5.0 Z0.0   Max:  X235.0 Y235.0 Z250.0"),
+    ])
+    func m211ForTheConsole(line: String, expected: String) {
+        guard case .softEndstops(let endstops) = FirmwareReply.parse(Array(line.utf8)) else {
+            Issue.record("\(line) is no M211 report")
+            return
+        }
+        #expect(endstops.consoleText == expected)
+    }
+
+    @Test func theAreaForTheConsole() {
+        let line = "area:{full:{min:{x:-5.00,y:-8.00,z:0.00},max:{x:240.00,y:235.00,z:250.00}},work:{min:{x:0.00,y:0.00,z:0.00},max:{x:235.00,y:235.00,z:250.00}}}"
+        guard case .printArea(let area) = FirmwareReply.parse(Array(line.utf8)) else {
+            Issue.record("no print area")
+            return
+        }
+        #expect(area.consoleText == "area: full X-5.0…240.0 Y-8.0…235.0 Z0.0…250.0, work X0.0…235.0 Y0.0…235.0 Z0.0…250.0")
+    }
+}

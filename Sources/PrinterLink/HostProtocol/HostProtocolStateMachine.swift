@@ -287,13 +287,11 @@ public struct HostProtocolStateMachine {
             noteReply("Cap:\(name):\(enabled ? 1 : 0)", actions: &actions)
         case .softEndstops(let endstops):
             identity.buildVolume = endstops
-            noteReply("Soft endstops: \(endstops.enabled.map { $0 ? "On" : "Off" } ?? "limits")", actions: &actions)
+            noteReply(endstops.consoleText, actions: &actions)
         case .printArea(let area):
             // M115's geometry line comes before M211's answer, which (when the firmware has one) replaces it.
             identity.buildVolume = area.workLimits
-            let work = area.work
-            noteReply("Print area X\(work.min.x)…\(work.max.x) Y\(work.min.y)…\(work.max.y) Z\(work.min.z)…\(work.max.z)",
-                      actions: &actions)
+            noteReply(area.consoleText, actions: &actions)
         case .action(let command):
             handleAction(command, now: now, actions: &actions)
         case .error(let error):
