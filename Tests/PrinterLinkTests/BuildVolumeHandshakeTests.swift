@@ -47,17 +47,4 @@ import Testing
         #expect(t.machine.state == .ready)
         #expect(t.machine.identity.buildVolume == handshake.expected)
     }
-
-    /// `Error:RX BUF overflow` is reported, but neither halts the printer nor fails the job; the resend request that
-    /// follows for the damaged line is handled as any other.
-    @Test func aReceiveBufferOverflowIsReportedAndTheLinkCarriesOn() {
-        var t = Transcript()
-        t.connect()
-        t.firmware("Error:RX BUF overflow, increase RX_BUFFER_SIZE: 127")
-        #expect(t.machine.state == .ready)
-        #expect(t.takeEvents().contains { event in
-            if case .firmwareError(.receiveBufferOverflow(bytesWaiting: 127)) = event { return true }
-            return false
-        })
-    }
 }
