@@ -53,6 +53,8 @@ enum EdgeCaseReplyTable {
         ReplyCase("Warning: M999: command is not supported", .unknownCommand("M999"), .edgeCase("RepRapFirmware-style unsupported command")),
         ReplyCase("Warning: M307: Heater 1 appears to be over-powered",
                   .console("Warning: M307: Heater 1 appears to be over-powered"), .edgeCase("a warning that names a command")),
+        ReplyCase("echo:Unknown M code: M211", .unknownCommand("M211"), .edgeCase("Prusa's unknown-code wording after echo:")),
+        ReplyCase("Unknown M code", .console("Unknown M code"), .edgeCase("Prusa's wording without the command")),
         ReplyCase("Error:Something else went wrong", .error(.other("Something else went wrong")), .edgeCase("any other error")),
     ]
 

@@ -3,7 +3,8 @@
 /// Prusa's replies. Prusa-Firmware 3.x (MK3/MK3S, prusa3d/Prusa-Firmware `Firmware/Marlin_main.cpp`): `gcode_M105`
 /// prints `T:c /t B:c /t T0:c /t @:p B@:p P:pinda A:ambient` with one decimal (`@:40W` with EXTRUDER_WATTS), the
 /// M109/M190 wait prints Marlin 1.0's `T:c E:n W:s` / `T:c E:n B:c`, M115 prints `FIRMWARE_NAME:Prusa-Firmware …
-/// FIRMWARE_URL:…`, and heater faults come as `Error:0` then a prefix-less line. Prusa-Firmware-Buddy (MK4, XL) runs a
+/// FIRMWARE_URL:…`, heater faults come as `Error:0` then a prefix-less line, and a command it lacks as
+/// `Unknown M code: M211` (`Firmware/messages.cpp`). Prusa-Firmware-Buddy (MK4, XL) runs a
 /// Marlin 2 fork whose `print_heater_state` (`lib/Marlin/Marlin/src/module/temperature.cpp`) glues the target on with
 /// `"/"`, adds `X:` (heatbreak) and `A:` (board).
 enum PrusaReplyTable {
@@ -32,8 +33,9 @@ enum PrusaReplyTable {
                       ("EXTRUDER_COUNT", "1"),
                       ("UUID", "00000000-0000-0000-0000-000000000000"),
                   ])), .prusa(main)),
-        // No M211 on the MK3: the host learns the size from its configuration instead.
-        ReplyCase("echo:Unknown command: \"M211\"", .unknownCommand("M211"), .prusa(main)),
+        // A command the firmware lacks (`Firmware/messages.cpp`, MSG_UNKNOWN_CODE `"Unknown %c code: %s\n"`).
+        ReplyCase("Unknown M code: M211", .unknownCommand("M211"), .prusa("Firmware/messages.cpp")),
+        ReplyCase("Unknown G code: G77 X1", .unknownCommand("G77"), .prusa("Firmware/messages.cpp")),
         ReplyCase("Resend: 12", .resend(line: 12), .prusa("Firmware/cmdqueue.cpp")),
         ReplyCase("echo:busy: processing", .busy(.processing), .prusa(main + " (host_keepalive)")),
         ReplyCase("Error:0", .error(.other("0")), .prusa("Firmware/temperature.cpp")),

@@ -30,7 +30,7 @@ import Testing
                   m211: ["echo:Soft endstops: ON  Min:  X0.00 Y0.00 Z0.00   Max:  X220.00 Y220.00 Z250.00"],
                   expected: SoftEndstops(enabled: true, min: .init(x: 0, y: 0, z: 0), max: .init(x: 220, y: 220, z: 250))),
         Handshake(name: "Prusa MK3: no M211, no area", m115: ["FIRMWARE_NAME:Prusa-Firmware 3.13.2 based on Marlin FIRMWARE_URL:https://github.com/prusa3d/Prusa-Firmware PROTOCOL_VERSION:1.0 MACHINE_TYPE:Prusa i3 MK3S EXTRUDER_COUNT:1 UUID:00000000-0000-0000-0000-000000000000"],
-                  m211: ["echo:Unknown command: \"M211\""], expected: nil),
+                  m211: ["Unknown M code: M211"], expected: nil),
     ]
 
     @Test(arguments: handshakes)
