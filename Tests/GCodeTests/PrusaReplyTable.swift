@@ -36,14 +36,16 @@ enum PrusaReplyTable {
         // A command the firmware lacks (`Firmware/messages.cpp`, MSG_UNKNOWN_CODE `"Unknown %c code: %s\n"`).
         ReplyCase("Unknown M code: M211", .unknownCommand("M211"), .prusa("Firmware/messages.cpp")),
         ReplyCase("Unknown G code: G77 X1", .unknownCommand("G77"), .prusa("Firmware/messages.cpp")),
-        ReplyCase("Resend: 12", .resend(line: 12), .prusa("Firmware/cmdqueue.cpp")),
+        ReplyCase("Resend: 12", .resend(line: 12), .prusa(main + " (FlushSerialRequestResend)")),
         ReplyCase("echo:busy: processing", .busy(.processing), .prusa(main + " (host_keepalive)")),
         ReplyCase("Error:0", .error(.other("0")), .prusa("Firmware/temperature.cpp")),
         ReplyCase(": Extruder switched off. MINTEMP triggered !",
                   fault(.minTemp, nil, ": Extruder switched off. MINTEMP triggered !"), .prusa("Firmware/temperature.cpp")),
-        ReplyCase("Error:BED THERMAL RUNAWAY", fault(.thermalRunaway, "bed", "BED THERMAL RUNAWAY"), .prusa("Firmware/temperature.cpp")),
+        // Thermal-runaway wordings known from reports, not read in the source.
+        ReplyCase("Error:BED THERMAL RUNAWAY", fault(.thermalRunaway, "bed", "BED THERMAL RUNAWAY"),
+                  .edgeCase("Prusa bed runaway wording")),
         ReplyCase("Error: THERMAL RUNAWAY (PREHEAT HOTEND)", fault(.thermalRunaway, nil, "THERMAL RUNAWAY (PREHEAT HOTEND)"),
-                  .prusa("Firmware/temperature.cpp")),
+                  .edgeCase("Prusa preheat runaway wording")),
         ReplyCase("Error:Temperature heated bed switched off. MAXTEMP triggered !",
                   fault(.maxTemp, "bed", "Temperature heated bed switched off. MAXTEMP triggered !"), .prusa("Firmware/temperature.cpp")),
         // Buddy: the target glued to the reading, the heatbreak (`X:`) and the board (`A:`).
