@@ -64,7 +64,7 @@ let package = Package(
         ),
         .target(
             name: "ManagerClient",
-            dependencies: ["Endpoint",
+            dependencies: ["Endpoint", "GCode",
                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                            .product(name: "Logging", package: "swift-log")]
@@ -112,7 +112,7 @@ let package = Package(
                                                           .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                           .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                                                           .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]),
-        .testTarget(name: "ManagerClientTests", dependencies: ["ManagerClient", "Endpoint", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")]),
+        .testTarget(name: "ManagerClientTests", dependencies: ["ManagerClient", "Endpoint", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "PrinterLink", "GCode", "VirtualPrinter", "Content",
                                                       .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ContentTests", dependencies: ["Content", "COpenSSL", "ContentServer",

@@ -18,6 +18,12 @@ enum FirmwareErrorParser {
             return .error(.missingLineNumber(lastLine: lastLine(in: lower)))
         }
 
+        // Marlin's RX_BUFFER_MONITOR (`Marlin/src/gcode/queue.cpp`, `serial_data_available`):
+        // `RX BUF overflow, increase RX_BUFFER_SIZE: <bytes waiting>`.
+        if lower.hasPrefix("rx buf overflow") {
+            return .error(.receiveBufferOverflow(bytesWaiting: trailingInteger(in: lower)))
+        }
+
         if let fault = heaterFault(message: message, lower: lower) {
             return .error(.heaterFault(fault))
         }
@@ -101,6 +107,12 @@ enum FirmwareErrorParser {
             }
         }
         return nil
+    }
+
+    /// The number after the last `:` (`…RX_BUFFER_SIZE: 127` → 127).
+    private static func trailingInteger(in lower: String) -> Int? {
+        guard let colon = lower.lastIndex(of: ":") else { return nil }
+        return Int(String(lower[lower.index(after: colon)...]).trimmingSpaces())
     }
 
     private static func lastLine(in lower: String) -> Int? {

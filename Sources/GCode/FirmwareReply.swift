@@ -23,8 +23,11 @@ public enum FirmwareReply: Equatable, Sendable {
     case unknownCommand(String)
     /// `start` after the controller booted or was reset.
     case start
-    /// `echo:Soft endstops: On Min: X0.00 Y0.00 Z0.00 Max: X235.00 Y235.00 Z250.00` (M211).
+    /// M211's limits: `echo:Soft endstops: On Min: X0.00 Y0.00 Z0.00 Max: X235.00 Y235.00 Z250.00` (Marlin 1.1–2.0)
+    /// or the second line of Marlin 2.1's answer, `  Min:  X0.00 Y0.00 Z0.00   Max:  X200.00 Y200.00 Z200.00`.
     case softEndstops(SoftEndstops)
+    /// M115's `area:{full:{min:{x:…,y:…,z:…},max:{…}},work:{…}}` line (Marlin 2.1 with M115_GEOMETRY_REPORT).
+    case printArea(PrintArea)
     /// Any other `echo:` line, the text after `echo:`.
     case echo(String)
     /// Anything else, kept as console text.
@@ -148,6 +151,10 @@ public enum FirmwareError: Equatable, Sendable {
     case halted(String)
     /// Thermal runaway, MINTEMP, MAXTEMP, heating failed: a heater fault; the firmware has halted.
     case heaterFault(HeaterFault)
+    /// `Error:RX BUF overflow, increase RX_BUFFER_SIZE: 127` (Marlin's RX_BUFFER_MONITOR): the firmware's receive
+    /// buffer was full, so bytes may have been lost. Not a line error and not a halt: a damaged line is caught by
+    /// its checksum and answered with its own `Resend:`, which the host handles as usual.
+    case receiveBufferOverflow(bytesWaiting: Int?)
     /// Any other error text.
     case other(String)
 
@@ -178,29 +185,5 @@ public struct HeaterFault: Equatable, Sendable {
         self.kind = kind
         self.heater = heater
         self.message = message
-    }
-}
-
-/// The build volume from M211's soft-endstop report.
-public struct SoftEndstops: Equatable, Sendable {
-    public var enabled: Bool
-    public var min: Axes
-    public var max: Axes
-
-    public struct Axes: Equatable, Sendable {
-        public var x: Double
-        public var y: Double
-        public var z: Double
-        public init(x: Double, y: Double, z: Double) {
-            self.x = x
-            self.y = y
-            self.z = z
-        }
-    }
-
-    public init(enabled: Bool, min: Axes, max: Axes) {
-        self.enabled = enabled
-        self.min = min
-        self.max = max
     }
 }

@@ -63,6 +63,15 @@ extension FirmwareReply {
             }
         case UInt8(ascii: "F"):
             if line.hasPrefix("FIRMWARE_NAME:") { return .firmwareInfo(FirmwareInfoParser.parse(line)) }
+        case UInt8(ascii: "U"):
+            if line.hasPrefix("Unknown "), let command = prusaUnknownCode(line) { return .unknownCommand(command) }
+        case UInt8(ascii: "a"):
+            if line.hasPrefix("area:"), let area = PrintAreaParser.parse(line) { return .printArea(area) }
+        case UInt8(ascii: "M"):
+            // Marlin 2.1's M211 answer puts the limits on a line of their own, `  Min:  X0.00 … Max:  X200.00 …`.
+            if line.hasPrefix("Min:"), let endstops = SoftEndstopsParser.parseLimitsLine(line) {
+                return .softEndstops(endstops)
+            }
         default:
             break
         }
@@ -119,10 +128,22 @@ extension FirmwareReply {
             }
             return .unknownCommand(command.string)
         }
+        if text.hasPrefix("Unknown "), let command = prusaUnknownCode(text) { return .unknownCommand(command) }
         if text.hasPrefix("Soft endstops:", ignoringCase: true), let endstops = SoftEndstopsParser.parse(text) {
             return .softEndstops(endstops)
         }
+        // M503 prints Marlin 2.1's M211 lines after `echo:`.
+        if text.hasPrefix("Min:"), let endstops = SoftEndstopsParser.parseLimitsLine(text) {
+            return .softEndstops(endstops)
+        }
         return .echo(text.string)
+    }
+
+    /// Prusa-Firmware 3.x's `Unknown M code: M211` (`MSG_UNKNOWN_CODE`, `"Unknown %c code: %s\n"`): the command.
+    private static func prusaUnknownCode(_ text: ReplyBytes) -> String? {
+        guard text.contains(ignoringCase: " code:") else { return nil }
+        let message = text.string
+        return FirmwareErrorParser.unknownCommand(message: message, lower: message.asciiLowercased())
     }
 
     private static func busyReason(_ text: ReplyBytes) -> BusyReason {

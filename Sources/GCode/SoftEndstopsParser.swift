@@ -1,8 +1,15 @@
-/// M211's report, whose spacing differs between Marlin versions:
-/// `Soft endstops: On   Min:  X0.00 Y0.00 Z0.00   Max:  X235.00 Y235.00 Z250.00` (2.x) and
+/// M211's report, whose shape differs between Marlin versions. Marlin 2.1 (MarlinFirmware/Marlin `M211.cpp`,
+/// `GcodeSuite::M211_report`, with `STR_SOFT_MIN "  Min: "` and `print_pos`'s ` X` ` Y` ` Z` from `Marlin/src/core/language.h`)
+/// answers a bare `M211` in two lines, without `echo:` (the report is "for replay"):
+/// ```
+///   M211 S1 ; ON
+///   Min:  X0.00 Y0.00 Z0.00   Max:  X200.00 Y200.00 Z200.00
+/// ```
+/// and inside M503 the same lines after `echo:`. Older builds print one line after `echo:`:
+/// `Soft endstops: On   Min:  X0.00 Y0.00 Z0.00   Max:  X235.00 Y235.00 Z250.00` (2.0.x) and
 /// `Soft endstops: On  Min: X0.00 Y0.00 Z0.00  Max: X200.00 Y200.00 Z200.00` (1.1).
 enum SoftEndstopsParser {
-    /// `text` is what follows `echo:`; nil when it is not a complete report.
+    /// `text` is what follows `echo:`; nil when it is not a complete one-line report.
     static func parse(_ text: ReplyBytes) -> SoftEndstops? {
         guard text.hasPrefix("Soft endstops:", ignoringCase: true) else { return nil }
         let rest = text.dropFirst(14).trimmingLeadingSpaces()
@@ -14,11 +21,24 @@ enum SoftEndstopsParser {
         } else {
             return nil
         }
-        guard let minMarker = rest.firstRange(ofIgnoringCase: "Min:"),
-              let maxMarker = rest.firstRange(ofIgnoringCase: "Max:", from: minMarker.upperBound),
-              let min = axes(rest.slice(minMarker.upperBound, maxMarker.lowerBound)),
-              let max = axes(rest.dropFirst(maxMarker.upperBound)) else { return nil }
-        return SoftEndstops(enabled: enabled, min: min, max: max)
+        guard let limits = limits(rest) else { return nil }
+        return SoftEndstops(enabled: enabled, min: limits.min, max: limits.max)
+    }
+
+    /// Marlin 2.1's second line, `Min:  X0.00 Y0.00 Z0.00   Max:  X200.00 Y200.00 Z200.00` (trimmed); the line
+    /// before it holds the on/off state, so `enabled` is nil. Nil when an axis is missing.
+    static func parseLimitsLine(_ text: ReplyBytes) -> SoftEndstops? {
+        guard text.hasPrefix("Min:", ignoringCase: true), let limits = limits(text) else { return nil }
+        return SoftEndstops(enabled: nil, min: limits.min, max: limits.max)
+    }
+
+    /// The two triples after `Min:` and `Max:`.
+    private static func limits(_ text: ReplyBytes) -> (min: SoftEndstops.Axes, max: SoftEndstops.Axes)? {
+        guard let minMarker = text.firstRange(ofIgnoringCase: "Min:"),
+              let maxMarker = text.firstRange(ofIgnoringCase: "Max:", from: minMarker.upperBound),
+              let min = axes(text.slice(minMarker.upperBound, maxMarker.lowerBound)),
+              let max = axes(text.dropFirst(maxMarker.upperBound)) else { return nil }
+        return (min, max)
     }
 
     /// `X0.00 Y0.00 Z0.00`, also with a space between letter and number.

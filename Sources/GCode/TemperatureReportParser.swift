@@ -1,6 +1,10 @@
 /// Reads the heater words of a temperature report: `T:210.00 /210.00 B:60.00 /60.00 @:127 B@:0`, the
 /// multi-extruder form with `T0:`/`T1:`, the ADC column `(1234)` of Marlin's debug builds, `E:0 W:?` while
 /// M109/M190 wait, and the extra sensors of Prusa (`P:` PINDA, `A:` ambient) and Marlin (`R:`, `M:`, `S:`).
+/// Sources: Marlin `Marlin/src/module/temperature.cpp` (`print_heater_state(s)`, ` W:` in `wait_for_hotend`),
+/// Prusa-Firmware `Firmware/Marlin_main.cpp` (`gcode_M105`), Prusa-Firmware-Buddy's Marlin fork (`T:25.00/0.00`,
+/// `X:` heatbreak, `A:` board), RepRapFirmware `src/GCodes/GCodes.cpp` (`GenerateTemperatureReport`: tools, then
+/// `B:`/`B1:`, `C:`; a tool with two heaters lists the second reading bare after the first).
 enum TemperatureReportParser {
     /// Nil unless the words carry a hotend (`T:`/`T<n>:`) or bed (`B:`) reading: a position report
     /// (`X:0.00 Y:0.00 Z:0.00 E:0.00`) or other `label:value` text is not a temperature report.
@@ -94,8 +98,21 @@ enum TemperatureReportParser {
         }
 
         private mutating func store(_ slot: Slot, _ value: ReplyBytes) {
+            // Prusa's Buddy firmware (MK4, XL; its `print_heater_state` prints `SERIAL_ECHOPAIR("/", t)`) glues the
+            // target to the reading: `T:25.00/0.00`.
+            if let slash = value.firstIndex(of: UInt8(ascii: "/")), slash > 0 {
+                guard let actual = value.prefix(slash).decimal else { return }
+                let target = value.dropFirst(slash + 1).decimal
+                put(slot, TemperatureReport.Reading(actual: actual, target: target))
+                current = target == nil ? slot : nil
+                return
+            }
             guard let actual = value.decimal else { return }
-            let reading = TemperatureReport.Reading(actual: actual)
+            put(slot, TemperatureReport.Reading(actual: actual))
+            current = slot
+        }
+
+        private mutating func put(_ slot: Slot, _ reading: TemperatureReport.Reading) {
             switch slot {
             case .loneHotend: loneHotend = reading
             case .hotend(let index): hotends[index] = reading
@@ -103,7 +120,6 @@ enum TemperatureReportParser {
             case .chamber: chamber = reading
             case .other(let label): other[label] = reading
             }
-            current = slot
         }
 
         mutating func setTarget(_ target: Double) {

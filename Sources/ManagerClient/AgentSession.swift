@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Endpoint
 import Foundation
+import GCode
 import Logging
 import NIOCore
 import NIOPosix
@@ -18,11 +19,20 @@ public final class AgentSession: Sendable {
 
     /// How long a request may take, beyond the time an `events.poll` is asked to wait.
     public static let requestTimeout: TimeAmount = .seconds(30)
+    /// What a `printer.gcode` request that holds a long command (M109, M190, G28, G29, M400…, see `LongCommand`) may
+    /// take on top: the agent answers it when the printer's `ok` comes, after the heat-up, the homing or the probing.
+    /// Two hours outlast any heater or probe run; an agent that vanished is still noticed in the end.
+    public static let longCommandTimeout: TimeAmount = .hours(2)
 
-    public init(url: AgentURL, accessToken: String?, logger: Logger = Logger(label: "3dp-agent.client")) {
+    /// This session's `requestTimeout` (tests shorten it).
+    let ordinaryTimeout: TimeAmount
+
+    public init(url: AgentURL, accessToken: String?, logger: Logger = Logger(label: "3dp-agent.client"),
+                requestTimeout: TimeAmount = AgentSession.requestTimeout) {
         self.url = url
         self.accessToken = accessToken
         self.logger = logger
+        ordinaryTimeout = requestTimeout
         var configuration = HTTPClient.Configuration()
         // A refused connection is the answer "no agent here"; retrying it would only hang until the deadline.
         configuration.connectionPool.retryConnectionEstablishment = false
@@ -34,9 +44,10 @@ public final class AgentSession: Sendable {
     /// Runs `body` with a session and shuts it down afterwards, also when `body` throws.
     public static func with<Result: Sendable>(
         url: AgentURL, accessToken: String?, logger: Logger = Logger(label: "3dp-agent.client"),
+        requestTimeout: TimeAmount = AgentSession.requestTimeout,
         _ body: (AgentSession) async throws -> Result
     ) async throws -> Result {
-        let session = AgentSession(url: url, accessToken: accessToken, logger: logger)
+        let session = AgentSession(url: url, accessToken: accessToken, logger: logger, requestTimeout: requestTimeout)
         let result: Result
         do {
             result = try await body(session)
@@ -72,7 +83,7 @@ public final class AgentSession: Sendable {
 
         let response: HTTPClientResponse
         do {
-            response = try await http.execute(request, timeout: Self.timeout(for: method, params: params), logger: logger)
+            response = try await http.execute(request, timeout: timeout(for: method, params: params), logger: logger)
         } catch {
             throw Self.connectionError(error, url: url, method: method)
         }
@@ -111,12 +122,22 @@ public final class AgentSession: Sendable {
         UUID().uuidString.lowercased()
     }
 
-    /// A poll is allowed its own wait on top of the usual time (default 30 s, contract maximum 60 s).
-    static func timeout(for method: String, params: [String: JSONValue]) -> TimeAmount {
-        guard method == pollMethod else { return requestTimeout }
-        let wait = params["timeoutSeconds"]?.int64Value ?? 30
-        return requestTimeout + .seconds(max(0, min(wait, 60)))
+    /// A poll is allowed its own wait on top of the usual time (default 30 s, contract maximum 60 s); console lines
+    /// that hold a long command are followed to the printer's answer, however long the heater or the probe takes.
+    func timeout(for method: String, params: [String: JSONValue]) -> TimeAmount {
+        switch method {
+        case Self.pollMethod:
+            let wait = params["timeoutSeconds"]?.int64Value ?? 30
+            return ordinaryTimeout + .seconds(max(0, min(wait, 60)))
+        case Self.consoleMethod:
+            let lines = params["lines"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            return lines.contains { LongCommand.waits($0) } ? ordinaryTimeout + Self.longCommandTimeout : ordinaryTimeout
+        default:
+            return ordinaryTimeout
+        }
     }
+
+    static let consoleMethod = "printer.gcode"
 
     /// The message of the JSON-RPC error a refusal (413) carries, when it carries one.
     private static func refusalText(_ body: ByteBuffer) -> String? {

@@ -146,8 +146,8 @@ extension MarlinController {
             }
             acknowledge()
         case 211:
-            if let enabled = command.value("S") { softEndstopsEnabled = enabled != 0 }
-            reportSoftEndstops()
+            // Marlin 2.1 reports only when asked: `M211 S<0|1>` sets the state silently.
+            if let enabled = command.value("S") { softEndstopsEnabled = enabled != 0 } else { reportSoftEndstops() }
             acknowledge()
         case 400:
             begin(.synchronizing(then: .finish), busy: .processing, at: now)

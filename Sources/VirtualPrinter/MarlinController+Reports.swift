@@ -1,4 +1,6 @@
-/// The firmware's reports, in Marlin 2.1's wording.
+/// The firmware's reports, in Marlin 2.1's wording, as its sources print them (MarlinFirmware/Marlin:
+/// `Marlin/src/module/temperature.cpp`, `Marlin/src/gcode/host/M115.cpp`, `M211.cpp`, `Marlin/src/core/language.h`,
+/// `Marlin/src/feature/host_actions.cpp`); `Tests/GCodeTests/MarlinReplyTable.swift` holds the same lines.
 extension MarlinController {
     static let firmwareVersion = "2.1.2.4"
 
@@ -102,20 +104,38 @@ extension MarlinController {
         for (name, enabled) in capabilities {
             output.appendText("Cap:\(name):\(enabled ? 1 : 0)\n")
         }
+        reportPrintArea()
     }
 
-    /// M211 as one `echo:` line, the form the host parser reads (Marlin 2.0.x wording: `ON`/`OFF`, two spaces
-    /// before each triple label, a space before each axis).
+    /// M211 as Marlin 2.1 answers it (`M211_report` "for replay": no `echo:`): the state, then the limits with
+    /// STR_SOFT_MIN/STR_SOFT_MAX's two leading spaces and `print_pos`'s space before each axis.
     mutating func reportSoftEndstops() {
-        output.appendASCII("echo:Soft endstops: ")
-        output.appendASCII(softEndstopsEnabled ? "ON" : "OFF")
+        output.appendASCII("  M211 S")
+        output.appendASCII(softEndstopsEnabled ? "1 ; ON\n" : "0 ; OFF\n")
         output.appendASCII("  Min:  X0.00 Y0.00 Z0.00   Max:  X")
-        output.appendFixed2(configuration.buildVolume.x)
-        output.appendASCII(" Y")
-        output.appendFixed2(configuration.buildVolume.y)
-        output.appendASCII(" Z")
-        output.appendFixed2(configuration.buildVolume.z)
+        appendVolumeTriple(x: " Y", y: " Z")
         output.append(UInt8(ascii: "\n"))
+    }
+
+    /// M115_GEOMETRY_REPORT's line after the `Cap:` lines. The virtual machine travels exactly its build volume, so the
+    /// full and the work area are the same box.
+    mutating func reportPrintArea() {
+        for (index, box) in ["full", "work"].enumerated() {
+            output.appendASCII(index == 0 ? "area:{" : ",")
+            output.appendText("\(box):{min:{x:0.00,y:0.00,z:0.00},max:{x:")
+            appendVolumeTriple(x: ",y:", y: ",z:")
+            output.appendASCII("}}")
+        }
+        output.appendASCII("}\n")
+    }
+
+    /// The build volume's x, y and z with two decimals, `x` and `y` being what follows each of the first two.
+    private mutating func appendVolumeTriple(x afterX: StaticString, y afterY: StaticString) {
+        output.appendFixed2(configuration.buildVolume.x)
+        output.appendASCII(afterX)
+        output.appendFixed2(configuration.buildVolume.y)
+        output.appendASCII(afterY)
+        output.appendFixed2(configuration.buildVolume.z)
     }
 
     /// What Marlin prints after a reset, `start` first.
@@ -126,5 +146,9 @@ extension MarlinController {
         output.appendASCII("echo:Compiled: Jun  7 2024\n")
         output.appendASCII("echo: Free Memory: 5178  PlannerBufferBytes: 1408\n")
         output.appendASCII("echo:V86 stored settings retrieved (662 bytes; crc 31958)\n")
+        // HOST_STATUS_NOTIFICATIONS: the LCD's welcome message goes to the host as well (`ui.reset_status()`), and
+        // `setup()` ends any prompt a host may still show from before the reset (`hostui.prompt_end()`).
+        output.appendText("//action:notification \(configuration.machineType) Ready.\n")
+        output.appendASCII("//action:prompt_end\n")
     }
 }

@@ -102,7 +102,10 @@ struct EndpointOverHTTPTests {
 
             let attributes = try await agent.result("printer.attributes", ["serviceId": "vp1"], token: token)
             #expect(attributes["printerType"] == "FFF")
+            // The virtual printer answers M211 in Marlin 2.1's two lines (issue 10: a real 2.1 gave "print size unknown").
             #expect(attributes["printSize"]?["source"] == "firmware", "the virtual printer reports M211")
+            let size = ["x", "y", "z"].map { attributes["printSize"]?[$0]?.doubleValue }
+            #expect(size == [220, 220, 250], "\(attributes)")
             #expect(attributes["memory"]?["totalBytes"]?.intValue ?? 0 > 0)
 
             let status = try await agent.result("printer.status", ["serviceId": "vp1"], token: token)

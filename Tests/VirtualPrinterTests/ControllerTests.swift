@@ -138,9 +138,14 @@ struct ControllerTests {
                            "Cap:EXTENDED_M20:0", "Cap:SERIAL_XON_XOFF:0", "Cap:EEPROM:1"] {
             #expect(firmware.contains(capability), "missing \(capability)")
         }
+        // M115_GEOMETRY_REPORT closes the capability report (Marlin/src/gcode/host/M115.cpp).
+        #expect(firmware.dropLast().last == "area:{full:{min:{x:0.00,y:0.00,z:0.00},max:{x:220.00,y:220.00,z:250.00}},"
+            + "work:{min:{x:0.00,y:0.00,z:0.00},max:{x:220.00,y:220.00,z:250.00}}}")
+        // Marlin 2.1's M211_report: the state, then the limits, no `echo:`.
         bench.send("M211\n")
-        #expect(bench.replies() == ["echo:Soft endstops: ON  Min:  X0.00 Y0.00 Z0.00   Max:  X220.00 Y220.00 Z250.00",
-                                    "ok"])
+        #expect(bench.replies() == ["  M211 S1 ; ON", "  Min:  X0.00 Y0.00 Z0.00   Max:  X220.00 Y220.00 Z250.00", "ok"])
+        bench.send("M211 S0\nM211\n")
+        #expect(bench.replies() == ["ok", "  M211 S0 ; OFF", "  Min:  X0.00 Y0.00 Z0.00   Max:  X220.00 Y220.00 Z250.00", "ok"])
         bench.send("G1 X10 Y20.5 Z0.3 E1.25\nM114\n")
         #expect(bench.replies() == ["ok", "X:10.00 Y:20.50 Z:0.30 E:1.25 Count X:800 Y:1640 Z:120", "ok"])
     }
@@ -389,7 +394,8 @@ struct ControllerTests {
         bench.controller.reset(at: bench.time)
         let banner = bench.replies()
         #expect(banner.first == "start")
-        #expect(banner.dropFirst().allSatisfy { $0.hasPrefix("echo:") })
+        // Marlin 2.1's banner: `echo:` lines, then the welcome notification and `prompt_end` (MarlinDialectTests).
+        #expect(banner.dropFirst().allSatisfy { $0.hasPrefix("echo:") || $0.hasPrefix("//action:") })
         #expect(bench.controller.lastLineNumber == 0 && bench.controller.queue.isEmpty)
         #expect(bench.controller.hotends[0].target == 0)
         bench.send(1, "G1 X2")

@@ -23,8 +23,9 @@ struct PseudoTerminalTests {
         #expect(tcgetattr(host.descriptor, &settings) == 0)
         #expect(settings.c_lflag & tcflag_t(ECHO | ICANON) == 0)
         #expect(settings.c_cflag & tcflag_t(CSIZE) == tcflag_t(CS8))
-        let banner = try host.readLines { $0.hasPrefix("echo:V") }
+        let banner = try host.readLines { $0 == "//action:prompt_end" }
         #expect(banner.first == "echo:Marlin 2.1.2.4")
+        #expect(banner.dropLast().last == "//action:notification Virtual Marlin Ready.")
         host.send("M105\n")
         #expect(try host.readLine().hasPrefix("ok T:22.00 /0.00 B:22.00 /0.00"))
         #expect(printer.isHostConnected)
@@ -233,7 +234,7 @@ struct PseudoTerminalTests {
         #expect(printer.waitForHost(connected: false))
         let host = try TestHost(path: printer.devicePath)
         #expect(try host.readLine() == "start")
-        _ = try host.readLines { $0.hasPrefix("echo:V") }
+        _ = try host.readLines { $0 == "//action:prompt_end" } // the banner's last line
         printer.sendAction("pause")
         printer.sendLine("echo:hello")
         #expect(try host.readLine() == "//action:pause")

@@ -297,7 +297,11 @@ public struct HostProtocolStateMachine {
             noteReply("Cap:\(name):\(enabled ? 1 : 0)", actions: &actions)
         case .softEndstops(let endstops):
             identity.buildVolume = endstops
-            noteReply("Soft endstops: \(endstops.enabled ? "On" : "Off")", actions: &actions)
+            noteReply(endstops.consoleText, actions: &actions)
+        case .printArea(let area):
+            // M115's geometry line comes before M211's answer, which (when the firmware has one) replaces it.
+            identity.buildVolume = area.workLimits
+            noteReply(area.consoleText, actions: &actions)
         case .action(let command):
             handleAction(command, now: now, actions: &actions)
         case .error(let error):
@@ -761,7 +765,8 @@ public struct HostProtocolStateMachine {
             failConsoleCommands(reason: "printer halted: \(reason)", actions: &actions)
             clearTransmissions()
             reportStateChange(&actions)
-        case .other:
+        case .other, .receiveBufferOverflow:
+            // A receive-buffer overflow damaged a line at most; that line's own `Resend:` recovers it.
             actions.append(.report(.firmwareError(error)))
             noteReply(Self.describe(error), actions: &actions)
         }
@@ -1148,6 +1153,8 @@ public struct HostProtocolStateMachine {
         case .missingLineNumber(let last): return "no line number with checksum (last line \(last.map(String.init) ?? "?"))"
         case .halted(let text): return text
         case .heaterFault(let fault): return fault.message
+        case .receiveBufferOverflow(let waiting):
+            return "receive buffer overflow (\(waiting.map { "\($0) bytes waiting" } ?? "bytes may be lost"))"
         case .other(let text): return text
         }
     }
