@@ -1,0 +1,103 @@
+import NIOCore
+import NIOHTTPTypes
+
+/// Told by `RequestBodyDeadlineHandler` (which sees parsed HTTP) to the raw-bytes handler in front of the HTTP
+/// decoder: a whole request head has arrived.
+struct RequestHeadArrived: Sendable {}
+
+extension Duration {
+    var timeAmount: TimeAmount {
+        .nanoseconds(components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000)
+    }
+}
+
+/// First in every connection's pipeline, on raw bytes: the connection must have sent its whole first request
+/// head within `timeout` of opening, or it is closed (slowloris sends a header line every few seconds for ever).
+/// The head counts as arrived when the HTTP side says so, or when the server writes anything (a response, the
+/// WebSocket upgrade's 101, a 400 for garbage): from then on the connection is being served, and the registry
+/// no longer evicts it for newcomers.
+final class RequestHeadDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+
+    private let timeout: TimeAmount
+    private let onHeadArrived: @Sendable () -> Void
+    private var deadline: Scheduled<Void>?
+    private var arrived = false
+
+    init(timeout: Duration, onHeadArrived: @escaping @Sendable () -> Void) {
+        self.timeout = timeout.timeAmount
+        self.onHeadArrived = onHeadArrived
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let channel = context.channel
+        deadline = context.eventLoop.scheduleTask(in: timeout) {
+            channel.close(promise: nil)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = nil
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        headArrived()
+        context.write(data, promise: promise)
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard event is RequestHeadArrived else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+            return
+        }
+        headArrived()
+        promise?.succeed()
+    }
+
+    private func headArrived() {
+        guard !arrived else { return }
+        arrived = true
+        deadline?.cancel()
+        deadline = nil
+        onHeadArrived()
+    }
+}
+
+/// On parsed HTTP, after the decoder: a request's body must be whole within `timeout` of its head (a POST that
+/// sends a byte every few seconds would otherwise hold its connection for ever), and every head is reported to
+/// the raw-bytes handler in front.
+final class RequestBodyDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+
+    private let timeout: TimeAmount
+    private var deadline: Scheduled<Void>?
+
+    init(timeout: Duration) {
+        self.timeout = timeout.timeAmount
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head:
+            context.triggerUserOutboundEvent(RequestHeadArrived(), promise: nil)
+            deadline?.cancel()
+            let channel = context.channel
+            deadline = context.eventLoop.scheduleTask(in: timeout) {
+                channel.close(promise: nil)
+            }
+        case .body:
+            break
+        case .end:
+            deadline?.cancel()
+            deadline = nil
+        }
+        context.fireChannelRead(data)
+    }
+}

@@ -1,0 +1,112 @@
+@testable import Endpoint
+import Testing
+
+/// The pure parts of the endpoint's network guard: the connection table, the origin policy, the client frame
+/// mask check and the escaping of client text in logs (issue 14, finding 3).
+struct NetworkPolicyTests {
+    @Test func theTableCapsConnectionsPerAddressAndEvictsTheOldestThatSentNothingAtTheTotalCap() {
+        var table = ConnectionTable<Int>(total: 4, perAddress: 2)
+        func admitted(_ admission: ConnectionTable<Int>.Admission) -> (UInt64, Int?)? {
+            if case .admitted(let id, let evicted) = admission { return (id, evicted) }
+            return nil
+        }
+        let first = admitted(table.admit(address: "10.0.0.1", handle: 1))
+        let second = admitted(table.admit(address: "10.0.0.1", handle: 2))
+        #expect(first != nil && second != nil)
+        guard case .refusedForAddress(count: 2) = table.admit(address: "10.0.0.1", handle: 3) else {
+            Issue.record("a third connection from one address is refused")
+            return
+        }
+        let third = admitted(table.admit(address: "10.0.0.2", handle: 4))
+        let fourth = admitted(table.admit(address: "10.0.0.3", handle: 5))
+        #expect(third?.1 == nil && fourth?.1 == nil)
+        // The first has sent a request: it is being served and stays. The second is the oldest that sent nothing.
+        table.markRequested(first!.0)
+        let fifth = admitted(table.admit(address: "10.0.0.4", handle: 6))
+        #expect(fifth?.1 == 2)
+        #expect(table.count == 4)
+        #expect(table.count(from: "10.0.0.1") == 1)
+        for id in [third!.0, fourth!.0, fifth!.0] { table.markRequested(id) }
+        guard case .refusedInTotal = table.admit(address: "10.0.0.5", handle: 7) else {
+            Issue.record("with every held connection serving, a newcomer is refused")
+            return
+        }
+        table.remove(first!.0)
+        #expect(admitted(table.admit(address: "10.0.0.5", handle: 8)) != nil)
+    }
+
+    @Test func theTableForgetsTheOrderOfConnectionsThatAreGone() {
+        var table = ConnectionTable<Int>(total: 8, perAddress: 8)
+        for round in 0..<10_000 {
+            guard case .admitted(let id, let evicted) = table.admit(address: "a", handle: round) else {
+                Issue.record("refused at round \(round)")
+                return
+            }
+            #expect(evicted == nil)
+            table.markRequested(id)
+            table.remove(id)
+        }
+        #expect(table.count == 0)
+    }
+
+    @Test(arguments: [
+        (nil, "10.0.0.5:8631", true),
+        ("http://10.0.0.5:8631", "10.0.0.5:8631", true),
+        ("https://[fe80::1]:8631", "[fe80::1]:8631", true),
+        ("http://printer:8631", "printer:8631", true),
+        ("http://PRINTER.local:8631/", "printer.local:8631", true),
+        ("http://localhost:8631", "localhost:8631", true),
+        ("https://manager.example.com", "10.0.0.5:8631", true),
+        ("http://evil.example", "10.0.0.5:8631", false),
+        ("http://evil.example:8631", "evil.example:8631", false),
+        ("null", "10.0.0.5:8631", false),
+        ("http://10.0.0.5:8631", "10.0.0.6:8631", false),
+        ("http://10.0.0.5:8631", nil, false),
+        ("ws://127.0.0.1", "127.0.0.1:8631", true),
+        ("http://10.0.0.5:3000", "10.0.0.5:8631", true),
+        ("ftp://10.0.0.5", "10.0.0.5:8631", false),
+    ] as [(String?, String?, Bool)])
+    func origins(origin: String?, host: String?, allowed: Bool) {
+        let policy = OriginPolicy(allowedOrigins: ["https://manager.example.com"], localNames: ["localhost", "printer", "printer.local"])
+        #expect(policy.permits(origin: origin, host: host) == allowed)
+    }
+
+    @Test func theMaskCheckFollowsFramesOfEveryLengthAcrossChunks() {
+        let masked = [RawFrames.frame(5), RawFrames.frame(300), RawFrames.frame(70_000)].flatMap { $0 }
+        for chunk in [1, 3, 7, 1000, masked.count] {
+            var check = ClientFrameMaskCheck()
+            var verdicts: [ClientFrameMaskCheck.Verdict] = []
+            var index = 0
+            while index < masked.count {
+                verdicts.append(check.consume(masked[index..<min(masked.count, index + chunk)]))
+                index += chunk
+            }
+            #expect(verdicts.allSatisfy { $0 == .masked }, "chunks of \(chunk)")
+            #expect(check.consume(RawFrames.frame(4, masked: false)) == .unmasked)
+        }
+    }
+
+    @Test func clientTextInLogsIsEscaped() {
+        #expect(LogText.escaped("plug-in\n\u{1B}[31mFAKE error\r\u{7}") == "plug-in\\n\\u{1b}[31mFAKE error\\r\\u{7}")
+        #expect(LogText.escaped("a\u{202E}b\\") == "a\\u{202e}b\\\\")
+        #expect(LogText.escaped("Prusa MK4 — Küche") == "Prusa MK4 — Küche")
+        #expect(LogText.escaped(String(repeating: "x", count: 300)).count == 201)
+    }
+}
+
+/// Client frames for the mask check: a text frame with a payload of `length` bytes.
+enum RawFrames {
+    static func frame(_ length: Int, masked: Bool = true) -> [UInt8] {
+        var frame: [UInt8] = [0x81]
+        let bit: UInt8 = masked ? 0x80 : 0
+        if length < 126 {
+            frame.append(bit | UInt8(length))
+        } else if length <= 0xFFFF {
+            frame += [bit | 126, UInt8(length >> 8), UInt8(length & 0xFF)]
+        } else {
+            frame += [bit | 127] + (0..<8).reversed().map { UInt8((length >> ($0 * 8)) & 0xFF) }
+        }
+        if masked { frame += [1, 2, 3, 4] }
+        return frame + [UInt8](repeating: 0x61, count: length)
+    }
+}
