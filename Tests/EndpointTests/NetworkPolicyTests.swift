@@ -4,49 +4,63 @@ import Testing
 /// The pure parts of the endpoint's network guard: the connection table, the origin policy, the client frame
 /// mask check and the escaping of client text in logs (issue 14, finding 3).
 struct NetworkPolicyTests {
-    @Test func theTableCapsConnectionsPerAddressAndEvictsTheOldestThatSentNothingAtTheTotalCap() {
-        var table = ConnectionTable<Int>(total: 4, perAddress: 2)
-        func admitted(_ admission: ConnectionTable<Int>.Admission) -> (UInt64, Int?)? {
-            if case .admitted(let id, let evicted) = admission { return (id, evicted) }
-            return nil
-        }
-        let first = admitted(table.admit(address: "10.0.0.1", handle: 1))
-        let second = admitted(table.admit(address: "10.0.0.1", handle: 2))
-        #expect(first != nil && second != nil)
+    private func admitted(_ admission: ConnectionTable<Int>.Admission) -> (id: UInt64, evicted: Int?)? {
+        if case .admitted(let id, let evicted) = admission { return (id, evicted) }
+        return nil
+    }
+
+    @Test func theTableCapsConnectionsPerAddress() {
+        var table = ConnectionTable<Int>(total: 8, perAddress: 2)
+        #expect(admitted(table.admit(address: "10.0.0.1", handle: 1)) != nil)
+        #expect(admitted(table.admit(address: "10.0.0.1", handle: 2)) != nil)
         guard case .refusedForAddress(count: 2) = table.admit(address: "10.0.0.1", handle: 3) else {
             Issue.record("a third connection from one address is refused")
             return
         }
-        let third = admitted(table.admit(address: "10.0.0.2", handle: 4))
-        let fourth = admitted(table.admit(address: "10.0.0.3", handle: 5))
-        #expect(third?.1 == nil && fourth?.1 == nil)
-        // The first has sent a request: it is being served and stays. The second is the oldest that sent nothing.
-        table.markRequested(first!.0)
-        let fifth = admitted(table.admit(address: "10.0.0.4", handle: 6))
-        #expect(fifth?.1 == 2)
-        #expect(table.count == 4)
-        #expect(table.count(from: "10.0.0.1") == 1)
-        for id in [third!.0, fourth!.0, fifth!.0] { table.markRequested(id) }
-        guard case .refusedInTotal = table.admit(address: "10.0.0.5", handle: 7) else {
-            Issue.record("with every held connection serving, a newcomer is refused")
-            return
-        }
-        table.remove(first!.0)
-        #expect(admitted(table.admit(address: "10.0.0.5", handle: 8)) != nil)
+        #expect(admitted(table.admit(address: "10.0.0.2", handle: 4)) != nil)
+        #expect(table.count == 3)
     }
 
-    @Test func theTableForgetsTheOrderOfConnectionsThatAreGone() {
+    @Test func atTheCapTheHeaviestAddressGivesUpItsOldestIdleConnection() {
+        var table = ConnectionTable<Int>(total: 4, perAddress: 4)
+        let flood = (1...3).compactMap { admitted(table.admit(address: "flood", handle: $0)) }
+        let other = admitted(table.admit(address: "other", handle: 4))
+        #expect(flood.count == 3 && other != nil)
+        // The flood's newcomer is turned away: its own address is the heaviest.
+        guard case .refusedInTotal = table.admit(address: "flood", handle: 5) else {
+            Issue.record("the heaviest address does not evict for itself")
+            return
+        }
+        // The first flood connection has sent a request: it is served and stays; the second is the victim.
+        table.markRequested(flood[0].id)
+        let manager = admitted(table.admit(address: "manager", handle: 6))
+        #expect(manager?.evicted == 2)
+        #expect(table.count(from: "flood") == 2)
+        // The Manager's connection is never the victim while the flood holds more.
+        let next = admitted(table.admit(address: "second-manager", handle: 7))
+        #expect(next?.evicted == 3)
+        // Every address now holds one connection: a newcomer from a new address takes the oldest idle one's place,
+        // one from an address already there is refused.
+        guard case .refusedInTotal = table.admit(address: "manager", handle: 8) else {
+            Issue.record("nobody heavier than the newcomer: refused")
+            return
+        }
+        #expect(admitted(table.admit(address: "third", handle: 9))?.evicted == 4)
+        table.remove(flood[0].id)
+        #expect(admitted(table.admit(address: "fourth", handle: 10))?.evicted == nil)
+    }
+
+    @Test func theTableForgetsWhatIsGone() {
         var table = ConnectionTable<Int>(total: 8, perAddress: 8)
         for round in 0..<10_000 {
-            guard case .admitted(let id, let evicted) = table.admit(address: "a", handle: round) else {
+            guard let (id, evicted) = admitted(table.admit(address: "a", handle: round)) else {
                 Issue.record("refused at round \(round)")
                 return
             }
             #expect(evicted == nil)
-            table.markRequested(id)
             table.remove(id)
         }
-        #expect(table.count == 0)
+        #expect(table.count == 0 && table.count(from: "a") == 0)
     }
 
     @Test(arguments: [

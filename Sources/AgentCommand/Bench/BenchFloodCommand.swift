@@ -29,6 +29,9 @@ struct BenchFloodCommand: ParsableCommand {
     @Option(help: "Seconds between two header lines or two body bytes.")
     var interval = 3.0
 
+    @Option(name: .customLong("reopen-delay"), help: "Seconds before a connection the agent closed is opened again.")
+    var reopenDelay = 1.0
+
     @Option(help: "How long to flood, in seconds.")
     var seconds = 20.0
 
@@ -40,7 +43,9 @@ struct BenchFloodCommand: ParsableCommand {
 
     func validate() throws {
         guard [idle, slowloris, slowBodies].allSatisfy({ $0 >= 0 }) else { throw ValidationError("counts must not be negative") }
-        guard seconds > 0, interval > 0 else { throw ValidationError("--seconds and --interval must be positive") }
+        guard seconds > 0, interval > 0, reopenDelay >= 0 else {
+            throw ValidationError("--seconds and --interval must be positive, --reopen-delay not negative")
+        }
         guard sourceRange != nil else { throw ValidationError("--sources must be FIRST-LAST within 1-254") }
     }
 
@@ -58,7 +63,8 @@ struct BenchFloodCommand: ParsableCommand {
             _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         }
         let flood = LoopbackFlood(port: port, plan: [.idle: idle, .slowloris: slowloris, .slowBody: slowBodies],
-                                  sources: sourceRange!, dribbleInterval: .milliseconds(Int64(interval * 1000)))
+                                  sources: sourceRange!, dribbleInterval: .milliseconds(Int64(interval * 1000)),
+                                  reopenDelay: .milliseconds(Int64(reopenDelay * 1000)))
         let counts = flood.run(until: .now + .milliseconds(Int64(seconds * 1000)), stopOnEndOfInput: untilEndOfInput) {
             Console.line(Self.floodingLine)
         }

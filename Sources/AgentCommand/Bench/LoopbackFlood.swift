@@ -21,6 +21,9 @@ struct LoopbackFlood {
     let sources: ClosedRange<Int>
     /// Between two header lines of a slowloris connection, two bytes of a slow body.
     let dribbleInterval: Duration
+    /// How long after the agent closed a connection it is opened again (as a retrying client would; zero makes a
+    /// connection-rate flood, which is a firewall's to limit, not the agent's).
+    let reopenDelay: Duration
 
     private struct Connection {
         var kind: Kind
@@ -35,6 +38,7 @@ struct LoopbackFlood {
         var counts = Counts()
         var nextSource = sources.lowerBound
         var connections: [Connection] = []
+        var pendingReopens: [(at: ContinuousClock.Instant, kind: Kind)] = []
         func open(_ kind: Kind) {
             let source = "127.0.0.\(nextSource)"
             nextSource = nextSource == sources.upperBound ? sources.lowerBound : nextSource + 1
@@ -83,7 +87,10 @@ struct LoopbackFlood {
                 }
             }
             connections = kept
-            for kind in reopen { open(kind) }
+            pendingReopens += reopen.map { (now + reopenDelay, $0) }
+            let due = pendingReopens.filter { $0.at <= now }
+            pendingReopens.removeAll { $0.at <= now }
+            for reopening in due { open(reopening.kind) }
         }
         counts.heldAtEnd = connections.count
         for connection in connections { close(connection.descriptor) }

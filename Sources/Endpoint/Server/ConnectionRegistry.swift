@@ -23,14 +23,14 @@ final class ConnectionRegistry: Sendable {
         case .admitted(let id, let evicted):
             if let evicted {
                 evicted.close(promise: nil)
-                warning.warn("connection cap reached (\(policy.maxConnections) in all): closing the oldest connection that sent no request yet")
+                warning.warn("connection cap reached (\(policy.maxConnections) in all): closing an idle connection of the address that holds the most")
             }
             return id
         case .refusedForAddress(let count):
             warning.warn("connection refused: \(count) connections from \(address) already (limit \(policy.maxConnectionsPerAddress) per address)")
             return nil
         case .refusedInTotal:
-            warning.warn("connection refused from \(address): \(policy.maxConnections) connections are all serving requests")
+            warning.warn("connection refused from \(address): \(policy.maxConnections) connections held, none idle from an address holding more")
             return nil
         }
     }

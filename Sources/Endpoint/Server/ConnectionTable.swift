@@ -1,8 +1,10 @@
 /// Which connections the endpoint holds, by client address, and whether a new one may come in: at most
-/// `perAddress` from one address and `total` in all. At the total cap the oldest connection that has not yet
-/// sent a whole request is evicted to make room, so that sockets that only sit there (slowloris, a flood of idle
-/// connections) can never lock out a Manager that sends its request at once; only when every held connection is
-/// serving requests is the new one refused. Pure bookkeeping: the registry closes what it says.
+/// `perAddress` from one address and `total` in all. At the total cap a connection that has not yet sent a whole
+/// request is closed to make room, taken from the address that holds the most connections (its oldest), and only
+/// when that address holds more than the newcomer's: so a flood of idle or slowloris sockets, from however many
+/// addresses, turns away its own newcomers, while a Manager from an address with few connections always gets in
+/// and is never the one evicted. Only when every held connection is serving requests is a newcomer refused
+/// outright. Pure bookkeeping: the registry closes what it says.
 struct ConnectionTable<Handle>: Sendable where Handle: Sendable {
     enum Admission {
         case admitted(id: UInt64, evicted: Handle?)
@@ -20,9 +22,6 @@ struct ConnectionTable<Handle>: Sendable where Handle: Sendable {
     let perAddress: Int
     private var entries: [UInt64: Entry] = [:]
     private var byAddress: [String: Int] = [:]
-    /// Ids in arrival order; ids of entries that are gone or have requested are skipped lazily.
-    private var waitingOrder: [UInt64] = []
-    private var waitingStart = 0
     private var nextID: UInt64 = 1
 
     init(total: Int, perAddress: Int) {
@@ -39,19 +38,13 @@ struct ConnectionTable<Handle>: Sendable where Handle: Sendable {
         guard fromAddress < perAddress else { return .refusedForAddress(count: fromAddress) }
         var evicted: Handle?
         if entries.count >= total {
-            guard let victim = oldestWaiting() else { return .refusedInTotal }
+            guard let victim = victim(heavierThan: fromAddress) else { return .refusedInTotal }
             evicted = remove(victim)
         }
         let id = nextID
         nextID += 1
         entries[id] = Entry(address: address, handle: handle, hasRequested: false)
         byAddress[address, default: 0] += 1
-        waitingOrder.append(id)
-        // Connections that are served or gone leave their ids behind; drop them now and then.
-        if waitingOrder.count - waitingStart > 2 * total + 64 {
-            waitingOrder = waitingOrder[waitingStart...].filter { entries[$0]?.hasRequested == false }
-            waitingStart = 0
-        }
         return .admitted(id: id, evicted: evicted)
     }
 
@@ -68,12 +61,16 @@ struct ConnectionTable<Handle>: Sendable where Handle: Sendable {
         return entry.handle
     }
 
-    private mutating func oldestWaiting() -> UInt64? {
-        while waitingStart < waitingOrder.count {
-            let id = waitingOrder[waitingStart]
-            if let entry = entries[id], !entry.hasRequested { return id }
-            waitingStart += 1
+    /// The oldest waiting connection of the address holding the most connections, if it holds more than `count`.
+    /// A scan of at most `total` entries, done only at the cap.
+    private func victim(heavierThan count: Int) -> UInt64? {
+        var best: (id: UInt64, load: Int)?
+        for (id, entry) in entries where !entry.hasRequested {
+            let load = byAddress[entry.address] ?? 0
+            guard load > count else { continue }
+            if let current = best, current.load > load || (current.load == load && current.id < id) { continue }
+            best = (id, load)
         }
-        return nil
+        return best?.id
     }
 }

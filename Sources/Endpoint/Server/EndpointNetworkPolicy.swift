@@ -2,8 +2,8 @@
 /// anything (issue 14, finding 3). Every connection costs a file descriptor; these bounds keep a flood of idle,
 /// slow or hostile connections from taking them all, and the Managers' own requests answered meanwhile.
 public struct EndpointNetworkPolicy: Sendable, Equatable {
-    /// Connections held at once from all addresses; at the cap the oldest that has not sent a request is closed
-    /// to make room (`[endpoint] max_connections`).
+    /// Connections held at once from all addresses; at the cap an idle one (no request sent yet) of the address
+    /// holding the most is closed to make room for a newcomer from a lighter address (`[endpoint] max_connections`).
     public var maxConnections: Int
     /// Connections held at once from one client address (`[endpoint] max_connections_per_address`).
     public var maxConnectionsPerAddress: Int
