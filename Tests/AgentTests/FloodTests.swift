@@ -25,7 +25,7 @@ struct FloodTests {
             let probe = try await RawConnection.onThread { Result { try ManagerProbe(port: port, token: agent.harnessToken) } }.get()
             let home = agent.stateDirectory.appendingPathComponent("flood-home")
             let flood = try ClientProcess(["bench", "flood", "--port", "\(port)", "--idle", "1100", "--slowloris", "100",
-                                           "--slow-bodies", "100", "--interval", "3", "--seconds", "60", "--sources", "2-60",
+                                           "--slow-bodies", "100", "--interval", "3", "--reopen-delay", "1", "--seconds", "60", "--sources", "2-60",
                                            "--until-end-of-input"], configHome: home)
             #expect(await flood.nextLine() == "flooding")
 

@@ -21,33 +21,34 @@ struct NetworkPolicyTests {
         #expect(table.count == 3)
     }
 
-    @Test func atTheCapTheHeaviestAddressGivesUpItsOldestIdleConnection() {
-        var table = ConnectionTable<Int>(total: 4, perAddress: 4)
+    @Test func atTheCapTheAddressWithTheMostIdleConnectionsGivesUpItsOldest() {
+        var table = ConnectionTable<Int>(total: 6, perAddress: 6)
         let flood = (1...3).compactMap { admitted(table.admit(address: "flood", handle: $0)) }
-        let other = admitted(table.admit(address: "other", handle: 4))
-        #expect(flood.count == 3 && other != nil)
-        // The flood's newcomer is turned away: its own address is the heaviest.
-        guard case .refusedInTotal = table.admit(address: "flood", handle: 5) else {
+        // The Manager: an authenticated WebSocket and a kept-alive connection, both served, and a fresh one.
+        let served = (4...5).compactMap { admitted(table.admit(address: "manager", handle: $0)) }
+        for connection in served { table.markRequested(connection.id) }
+        let fresh = admitted(table.admit(address: "manager", handle: 6))
+        #expect(flood.count == 3 && served.count == 2 && fresh != nil)
+        // The flood's newcomer is turned away: its own address holds the most idle connections.
+        guard case .refusedInTotal = table.admit(address: "flood", handle: 7) else {
             Issue.record("the heaviest address does not evict for itself")
             return
         }
-        // The first flood connection has sent a request: it is served and stays; the second is the victim.
-        table.markRequested(flood[0].id)
-        let manager = admitted(table.admit(address: "manager", handle: 6))
-        #expect(manager?.evicted == 2)
-        #expect(table.count(from: "flood") == 2)
-        // The Manager's connection is never the victim while the flood holds more.
-        let next = admitted(table.admit(address: "second-manager", handle: 7))
-        #expect(next?.evicted == 3)
-        // Every address now holds one connection: a newcomer from a new address takes the oldest idle one's place,
-        // one from an address already there is refused.
-        guard case .refusedInTotal = table.admit(address: "manager", handle: 8) else {
-            Issue.record("nobody heavier than the newcomer: refused")
+        // A newcomer from a lighter address takes the place of the flood's oldest idle connection, not of the
+        // Manager's fresh one, though the Manager holds as many connections as the flood.
+        let other = admitted(table.admit(address: "other", handle: 8))
+        #expect(other?.evicted == 1)
+        #expect(admitted(table.admit(address: "second", handle: 9))?.evicted == 2)
+        // Now each address holds one idle connection at most: a newcomer from one of them is refused, one from a
+        // new address takes the oldest idle one.
+        guard case .refusedInTotal = table.admit(address: "flood", handle: 10) else {
+            Issue.record("nobody holds more idle connections than the newcomer's address: refused")
             return
         }
-        #expect(admitted(table.admit(address: "third", handle: 9))?.evicted == 4)
-        table.remove(flood[0].id)
-        #expect(admitted(table.admit(address: "fourth", handle: 10))?.evicted == nil)
+        #expect(admitted(table.admit(address: "third", handle: 11))?.evicted == 3)
+        table.markRequested(fresh!.id)
+        table.remove(served[0].id)
+        #expect(admitted(table.admit(address: "fourth", handle: 12))?.evicted == nil)
     }
 
     @Test func theTableForgetsWhatIsGone() {

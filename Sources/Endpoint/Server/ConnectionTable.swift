@@ -1,10 +1,11 @@
 /// Which connections the endpoint holds, by client address, and whether a new one may come in: at most
-/// `perAddress` from one address and `total` in all. At the total cap a connection that has not yet sent a whole
-/// request is closed to make room, taken from the address that holds the most connections (its oldest), and only
-/// when that address holds more than the newcomer's: so a flood of idle or slowloris sockets, from however many
-/// addresses, turns away its own newcomers, while a Manager from an address with few connections always gets in
-/// and is never the one evicted. Only when every held connection is serving requests is a newcomer refused
-/// outright. Pure bookkeeping: the registry closes what it says.
+/// `perAddress` from one address and `total` in all. At the total cap an idle connection (one that has not yet
+/// sent a whole request) is closed to make room: the oldest of the address holding the most idle connections, and
+/// only when that address holds more of them than the newcomer's. A flood of idle or slowloris sockets, from
+/// however many addresses, so turns away its own newcomers, while a Manager, whose connections are served ones
+/// (an authenticated WebSocket, a kept-alive HTTP connection) plus the one it just opened, gets in and is not the
+/// one evicted. Only when no address holds more idle connections than the newcomer's is it refused.
+/// Pure bookkeeping: the registry closes what it says.
 struct ConnectionTable<Handle>: Sendable where Handle: Sendable {
     enum Admission {
         case admitted(id: UInt64, evicted: Handle?)
@@ -22,6 +23,8 @@ struct ConnectionTable<Handle>: Sendable where Handle: Sendable {
     let perAddress: Int
     private var entries: [UInt64: Entry] = [:]
     private var byAddress: [String: Int] = [:]
+    /// Idle connections (no request yet) by address: what eviction weighs.
+    private var idleByAddress: [String: Int] = [:]
     private var nextID: UInt64 = 1
 
     init(total: Int, perAddress: Int) {
@@ -38,19 +41,22 @@ struct ConnectionTable<Handle>: Sendable where Handle: Sendable {
         guard fromAddress < perAddress else { return .refusedForAddress(count: fromAddress) }
         var evicted: Handle?
         if entries.count >= total {
-            guard let victim = victim(heavierThan: fromAddress) else { return .refusedInTotal }
+            guard let victim = victim(heavierThan: idleByAddress[address] ?? 0) else { return .refusedInTotal }
             evicted = remove(victim)
         }
         let id = nextID
         nextID += 1
         entries[id] = Entry(address: address, handle: handle, hasRequested: false)
         byAddress[address, default: 0] += 1
+        idleByAddress[address, default: 0] += 1
         return .admitted(id: id, evicted: evicted)
     }
 
     /// The connection sent a whole request head: it is being served and is no longer evicted for newcomers.
     mutating func markRequested(_ id: UInt64) {
+        guard let entry = entries[id], !entry.hasRequested else { return }
         entries[id]?.hasRequested = true
+        decrementIdle(entry.address)
     }
 
     @discardableResult
@@ -58,15 +64,21 @@ struct ConnectionTable<Handle>: Sendable where Handle: Sendable {
         guard let entry = entries.removeValue(forKey: id) else { return nil }
         let left = (byAddress[entry.address] ?? 1) - 1
         byAddress[entry.address] = left > 0 ? left : nil
+        if !entry.hasRequested { decrementIdle(entry.address) }
         return entry.handle
     }
 
-    /// The oldest waiting connection of the address holding the most connections, if it holds more than `count`.
+    private mutating func decrementIdle(_ address: String) {
+        let left = (idleByAddress[address] ?? 1) - 1
+        idleByAddress[address] = left > 0 ? left : nil
+    }
+
+    /// The oldest idle connection of the address holding the most idle connections, if it holds more than `count`.
     /// A scan of at most `total` entries, done only at the cap.
     private func victim(heavierThan count: Int) -> UInt64? {
         var best: (id: UInt64, load: Int)?
         for (id, entry) in entries where !entry.hasRequested {
-            let load = byAddress[entry.address] ?? 0
+            let load = idleByAddress[entry.address] ?? 0
             guard load > count else { continue }
             if let current = best, current.load > load || (current.load == load && current.id < id) { continue }
             best = (id, load)

@@ -88,7 +88,9 @@ public enum EndpointApplication {
         return Application(
             router: router,
             server: server,
-            configuration: .init(address: .hostname(host, port: port), serverName: "3dp-agent"),
+            // A full accept queue makes Linux drop SYNs, and the client tries again only a second later: under a
+            // flood that second is what a Manager's new connection would wait. The kernel caps it at somaxconn.
+            configuration: .init(address: .hostname(host, port: port), serverName: "3dp-agent", backlog: 4096),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )
