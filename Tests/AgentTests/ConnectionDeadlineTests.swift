@@ -29,6 +29,9 @@ struct ConnectionDeadlineTests {
     @Test func slowHeadsSlowBodiesIdleConnectionsAndSilentWebSocketsAreClosedAtTheirDeadlines() async throws {
         try await AgentUnderTest.with(networkPolicy: Self.quick) { agent in
             let port = agent.port
+            let token = agent.harnessToken
+            let subscribed = try await agent.result("events.subscribe", ["topics": ["printer.error"]], token: token)
+            let subscription = try #require(subscribed["subscriptionId"]?.stringValue)
             async let silent = RawConnection.onThread { () -> Duration? in
                 guard let connection = try? RawConnection(port: port) else { return nil }
                 return Self.closing(connection, since: .now, patience: .seconds(5))
@@ -71,10 +74,24 @@ struct ConnectionDeadlineTests {
             #expect(answered)
             let keptAliveClosed = try #require(idleClosed, "an idle kept-alive connection is closed")
             #expect(keptAliveClosed >= .milliseconds(1500) && keptAliveClosed < .milliseconds(3500))
+            async let longPoll = RawConnection.onThread { () -> (status: String, after: Duration)? in
+                guard let connection = try? RawConnection(port: port) else { return nil }
+                let start = ContinuousClock.now
+                let body = #"{"jsonrpc":"2.0","dwapiversion":"1.0","id":"p","method":"events.poll","params":{"subscriptionId":"\#(subscription)","timeoutSeconds":4}}"#
+                connection.send("POST /3dp/v1/rpc HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer \(token)\r\n"
+                                + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
+                let (answer, _) = connection.receive(until: { $0.count >= 12 }, timeout: .seconds(8))
+                return (String(decoding: answer.prefix(12), as: UTF8.self), ContinuousClock.now - start)
+            }
             let (socketClosed, close) = await silentSocket
             #expect(socketClosed != nil, "a WebSocket that never authenticates is closed")
             #expect(close?.code == 1008)
             #expect(close?.reason == "not authenticated in time: send session.authenticate first")
+
+            // A long poll outlasts every deadline: its request was read whole, and the answer is the agent's to give.
+            let polled = try #require(await longPoll)
+            #expect(polled.status == "HTTP/1.1 204")
+            #expect(polled.after >= .seconds(4))
 
             // Meanwhile the agent answers as usual.
             #expect(try await agent.result("printer.status", ["serviceId": "vp1"], token: agent.harnessToken)["state"] == "idle")

@@ -101,6 +101,18 @@ struct NetworkPolicyTests {
         }
     }
 
+    @Test(arguments: [
+        ("192.168.1.20", "192.168.1.20"),
+        ("::ffff:192.168.1.20", "192.168.1.20"),
+        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+        ("fe80::1%eth0", "fe80:0:0:0::/64"),
+        ("::1", "0:0:0:0::/64"),
+    ])
+    func peersAreCountedByIPv4AddressOrIPv6Slash64(address: String, key: String) {
+        #expect(ClientAddress.accountingKey(address) == key)
+    }
+
     @Test func clientTextInLogsIsEscaped() {
         #expect(LogText.escaped("plug-in\n\u{1B}[31mFAKE error\r\u{7}") == "plug-in\\n\\u{1b}[31mFAKE error\\r\\u{7}")
         #expect(LogText.escaped("a\u{202E}b\\") == "a\\u{202e}b\\\\")

@@ -45,8 +45,8 @@ final class ConnectionRegistry: Sendable {
 
     var count: Int { table.withLock { $0.count } }
 
-    /// The peer's IP address without its port: what the per-address cap and the pairing lock count by.
+    /// The peer as the per-address cap and the pairing lock count it: its IPv4 address, or its IPv6 /64.
     static func address(of channel: any Channel) -> String {
-        channel.remoteAddress?.ipAddress ?? "unknown"
+        channel.remoteAddress?.ipAddress.map(ClientAddress.accountingKey) ?? "unknown"
     }
 }
