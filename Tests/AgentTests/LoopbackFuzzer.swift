@@ -17,6 +17,8 @@ struct LoopbackFuzzer {
 
     let port: Int
     var seed: UInt64 = 0x3D_2026_14
+    /// Between two messages: a small fuzzer beside the flood, not a load test of its own.
+    var pause: Duration = .milliseconds(10)
 
     static let seeds: [String] = [
         #"{"jsonrpc":"2.0","dwapiversion":"1.0","id":"1","method":"service.discover","params":{}}"#,
@@ -34,6 +36,7 @@ struct LoopbackFuzzer {
         var tally = Tally()
         var socket: RawConnection?
         while !stop.withLock({ $0 }) {
+            Thread.sleep(forTimeInterval: Double(pause.components.attoseconds) / 1e18 + Double(pause.components.seconds))
             let message = Self.mutate(Array(Self.seeds[Int(random.next() % UInt64(Self.seeds.count))].utf8), &random)
             tally.sent += 1
             if random.next() % 2 == 0 {
