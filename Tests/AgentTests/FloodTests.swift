@@ -32,11 +32,13 @@ struct FloodTests {
             var webSocket: [Duration?] = []
             var http: [Duration?] = []
             var heldByAgent: [Int] = []
+            var connects: [Duration] = []
             for _ in 0..<8 {
                 // Spread the samples over the flood's life: the slow clients send every 3 s.
                 try await Task.sleep(for: .seconds(1))
                 webSocket.append(await RawConnection.onThread { probe.overWebSocket() })
                 http.append(await RawConnection.onThread { probe.overHTTP() })
+                connects.append(probe.lastConnect)
                 heldByAgent.append(Self.openSockets())
             }
             flood.closeInput()
@@ -44,7 +46,7 @@ struct FloodTests {
             let counts = try JSONValue.parse(Array((outcome.lines.last ?? "").utf8))
 
             #expect(webSocket.allSatisfy { $0 != nil && $0! < .seconds(1) }, "WebSocket answers: \(webSocket)")
-            #expect(http.allSatisfy { $0 != nil && $0! < .seconds(1) }, "HTTP answers on new connections: \(http)")
+            #expect(http.allSatisfy { $0 != nil && $0! < .seconds(1) }, "HTTP answers on new connections: \(http), of which connecting: \(connects)")
             // The sockets of this process are the agent's and the probe's (the flood is in its own process): the
             // agent's 256 plus those it is closing, far from the 1024 it started with.
             #expect(heldByAgent.allSatisfy { $0 < 800 }, "sockets held: \(heldByAgent)")

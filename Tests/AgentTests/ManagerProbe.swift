@@ -42,10 +42,16 @@ final class ManagerProbe: @unchecked Sendable {
         return answer?["result"] == nil ? nil : ContinuousClock.now - start
     }
 
+    /// How long the last `overHTTP` took to connect (the TCP handshake, which the kernel completes from its
+    /// listen queue): tells a slow accept from a slow answer.
+    private(set) var lastConnect: Duration = .zero
+
     /// How long `printer.status` took over HTTP on a new connection, connect included; nil without an answer.
     func overHTTP(timeout: Duration = .seconds(5)) -> Duration? {
         let start = ContinuousClock.now
-        guard let connection = try? RawConnection(port: port, timeout: timeout),
+        let connected = try? RawConnection(port: port, timeout: timeout)
+        lastConnect = ContinuousClock.now - start
+        guard let connection = connected,
               let body = try? JSONRPCRequest(id: "h", method: "printer.status", params: ["serviceId": "vp1"]).encoded() else { return nil }
         connection.send("POST /3dp/v1/rpc HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/json\r\n"
                         + "Authorization: Bearer \(token)\r\nConnection: close\r\nContent-Length: \(body.count)\r\n\r\n")

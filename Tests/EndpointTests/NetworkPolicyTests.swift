@@ -51,6 +51,20 @@ struct NetworkPolicyTests {
         #expect(admitted(table.admit(address: "fourth", handle: 12))?.evicted == nil)
     }
 
+    @Test func aKeptAliveConnectionBetweenRequestsIsIdleAgain() {
+        var table = ConnectionTable<Int>(total: 2, perAddress: 2)
+        let first = admitted(table.admit(address: "a", handle: 1))
+        let second = admitted(table.admit(address: "a", handle: 2))
+        for connection in [first, second] { table.markRequested(connection!.id) }
+        guard case .refusedInTotal = table.admit(address: "b", handle: 3) else {
+            Issue.record("both connections are serving requests")
+            return
+        }
+        // The first answered its request and waits for another: a newcomer may take its place.
+        table.markIdle(first!.id)
+        #expect(admitted(table.admit(address: "b", handle: 4))?.evicted == 1)
+    }
+
     @Test func theTableForgetsWhatIsGone() {
         var table = ConnectionTable<Int>(total: 8, perAddress: 8)
         for round in 0..<10_000 {

@@ -39,6 +39,10 @@ final class ConnectionRegistry: Sendable {
         table.withLock { $0.markRequested(id) }
     }
 
+    func markIdle(_ id: UInt64) {
+        table.withLock { $0.markIdle(id) }
+    }
+
     func remove(_ id: UInt64) {
         table.withLock { _ = $0.remove(id) }
     }

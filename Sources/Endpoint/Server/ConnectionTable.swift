@@ -52,7 +52,15 @@ struct ConnectionTable<Handle>: Sendable where Handle: Sendable {
         return .admitted(id: id, evicted: evicted)
     }
 
-    /// The connection sent a whole request head: it is being served and is no longer evicted for newcomers.
+    /// A kept-alive connection answered its last request and waits for the next: idle again, and evictable, so
+    /// that connections that send one request each and then sit there cannot fill the table for good.
+    mutating func markIdle(_ id: UInt64) {
+        guard let entry = entries[id], entry.hasRequested else { return }
+        entries[id]?.hasRequested = false
+        idleByAddress[entry.address, default: 0] += 1
+    }
+
+    /// The connection sent a whole request head: it is being served and is not evicted for newcomers.
     mutating func markRequested(_ id: UInt64) {
         guard let entry = entries[id], !entry.hasRequested else { return }
         entries[id]?.hasRequested = true

@@ -30,7 +30,8 @@ struct GuardedChildChannel<Inner: ServerChildChannel>: ServerChildChannel {
         channel.closeFuture.whenComplete { _ in registry.remove(id) }
         do {
             try channel.pipeline.syncOperations.addHandler(
-                RequestHeadDeadlineHandler(timeout: registry.policy.requestHeadTimeout) { registry.markRequested(id) },
+                RequestHeadDeadlineHandler(timeout: registry.policy.requestHeadTimeout,
+                                           onHeadArrived: { registry.markRequested(id) }, onIdle: { registry.markIdle(id) }),
                 position: .first)
         } catch {
             return channel.eventLoop.makeFailedFuture(error)

@@ -5,6 +5,9 @@ import NIOHTTPTypes
 /// decoder: a whole request head has arrived.
 struct RequestHeadArrived: Sendable {}
 
+/// Told the same way: a response has ended and the kept-alive connection waits for its next request.
+struct ResponseEnded: Sendable {}
+
 extension Duration {
     var timeAmount: TimeAmount {
         .nanoseconds(components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000)
@@ -15,19 +18,21 @@ extension Duration {
 /// head within `timeout` of opening, or it is closed (slowloris sends a header line every few seconds for ever).
 /// The head counts as arrived when the HTTP side says so, or when the server writes anything (a response, the
 /// WebSocket upgrade's 101, a 400 for garbage): from then on the connection is being served, and the registry
-/// no longer evicts it for newcomers.
+/// does not evict it for newcomers until a response ends with no request under way (kept alive, idle again).
 final class RequestHeadDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
 
     private let timeout: TimeAmount
     private let onHeadArrived: @Sendable () -> Void
+    private let onIdle: @Sendable () -> Void
     private var deadline: Scheduled<Void>?
     private var arrived = false
 
-    init(timeout: Duration, onHeadArrived: @escaping @Sendable () -> Void) {
+    init(timeout: Duration, onHeadArrived: @escaping @Sendable () -> Void, onIdle: @escaping @Sendable () -> Void) {
         self.timeout = timeout.timeAmount
         self.onHeadArrived = onHeadArrived
+        self.onIdle = onIdle
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -43,21 +48,22 @@ final class RequestHeadDeadlineHandler: ChannelDuplexHandler, RemovableChannelHa
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        headArrived()
+        if !arrived { headArrived() }
         context.write(data, promise: promise)
     }
 
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
-        guard event is RequestHeadArrived else {
+        switch event {
+        case is RequestHeadArrived: headArrived()
+        case is ResponseEnded: onIdle()
+        default:
             context.triggerUserOutboundEvent(event, promise: promise)
             return
         }
-        headArrived()
         promise?.succeed()
     }
 
     private func headArrived() {
-        guard !arrived else { return }
         arrived = true
         deadline?.cancel()
         deadline = nil
@@ -66,10 +72,11 @@ final class RequestHeadDeadlineHandler: ChannelDuplexHandler, RemovableChannelHa
 }
 
 /// On parsed HTTP, after the decoder: a request's body must be whole within `timeout` of its head (a POST that
-/// sends a byte every few seconds would otherwise hold its connection for ever), and every head is reported to
-/// the raw-bytes handler in front.
-final class RequestBodyDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// sends a byte every few seconds would otherwise hold its connection for ever), and every head and every
+/// response's end are reported to the raw-bytes handler in front.
+final class RequestBodyDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
 
     private let timeout: TimeAmount
     private var deadline: Scheduled<Void>?
@@ -99,5 +106,14 @@ final class RequestBodyDeadlineHandler: ChannelInboundHandler, RemovableChannelH
             deadline = nil
         }
         context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard case .end = unwrapOutboundIn(data) else {
+            context.write(data, promise: promise)
+            return
+        }
+        context.write(data, promise: promise)
+        context.triggerUserOutboundEvent(ResponseEnded(), promise: nil)
     }
 }
