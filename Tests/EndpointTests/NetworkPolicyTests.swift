@@ -92,6 +92,8 @@ struct NetworkPolicyTests {
         ("http://10.0.0.5:8631", "10.0.0.6:8631", false),
         ("http://10.0.0.5:8631", nil, false),
         ("ws://127.0.0.1", "127.0.0.1:8631", true),
+        ("ws://printer.lan", "printer.lan:8631", true),
+        ("wss://anything.example", "10.0.0.5:8631", true),
         ("http://10.0.0.5:3000", "10.0.0.5:8631", true),
         ("ftp://10.0.0.5", "10.0.0.5:8631", false),
     ] as [(String?, String?, Bool)])

@@ -5,6 +5,9 @@ import Foundation
 /// agent's own page or from an origin the owner configured. A request without `Origin` does not come from a web
 /// page and is allowed.
 ///
+/// An `Origin` with the scheme `ws` or `wss` is no web page's (a browser sends its page's `http`/`https` origin):
+/// WebSocket client libraries write one of their own (`ws://host`), and are allowed like any client without one.
+///
 /// "The agent's own page" is an origin on the request's `Host` (any port, since a page the board serves on another
 /// port is the board's too, and WebSocket clients write `ws://host` without one), but only when that host is an
 /// IP literal or one of the board's own names: a page on `evil.example` that rebinds its DNS name to the board's
@@ -21,10 +24,10 @@ struct OriginPolicy: Sendable {
     func permits(origin: String?, host: String?) -> Bool {
         guard let origin else { return true }
         let normalized = Self.normalized(origin)
-        if configured.contains(normalized) { return true }
+        if configured.contains(normalized) || normalized.hasPrefix("ws://") || normalized.hasPrefix("wss://") { return true }
         guard let host = host?.lowercased(), !host.isEmpty,
               let schemeEnd = normalized.range(of: "://"),
-              ["http", "https", "ws", "wss"].contains(normalized[..<schemeEnd.lowerBound]) else { return false }
+              ["http", "https"].contains(normalized[..<schemeEnd.lowerBound]) else { return false }
         let name = Self.hostName(of: host)
         guard Self.hostName(of: String(normalized[schemeEnd.upperBound...])) == name else { return false }
         return localNames.contains(name) || Self.isIPLiteral(name)
