@@ -65,15 +65,15 @@ struct ConnectionDeadlineTests {
             }
 
             let silentClosed = try #require(await silent, "a connection that sends nothing is closed")
-            #expect(silentClosed >= .milliseconds(900) && silentClosed < .milliseconds(2500))
+            #expect(silentClosed >= .milliseconds(900) && silentClosed < .seconds(3))
             let slowlorisClosed = try #require(await slowloris, "a head sent a line at a time is closed")
-            #expect(slowlorisClosed >= .milliseconds(900) && slowlorisClosed < .milliseconds(2500))
+            #expect(slowlorisClosed >= .milliseconds(900) && slowlorisClosed < .seconds(3))
             let slowBodyClosed = try #require(await slowBody, "a body sent a byte at a time is closed")
-            #expect(slowBodyClosed >= .milliseconds(1900) && slowBodyClosed < .milliseconds(3500))
+            #expect(slowBodyClosed >= .milliseconds(1900) && slowBodyClosed < .milliseconds(4500))
             let (answered, idleClosed) = await keptAlive
             #expect(answered)
             let keptAliveClosed = try #require(idleClosed, "an idle kept-alive connection is closed")
-            #expect(keptAliveClosed >= .milliseconds(1500) && keptAliveClosed < .milliseconds(3500))
+            #expect(keptAliveClosed >= .milliseconds(1500) && keptAliveClosed < .milliseconds(4500))
             async let longPoll = RawConnection.onThread { () -> (status: String, after: Duration)? in
                 guard let connection = try? RawConnection(port: port) else { return nil }
                 let start = ContinuousClock.now

@@ -1,4 +1,6 @@
 @testable import Endpoint
+import Logging
+import PrinterLink
 import Testing
 
 /// The pure parts of the endpoint's network guard: the connection table, the origin policy, the client frame
@@ -129,11 +131,42 @@ struct NetworkPolicyTests {
         #expect(ClientAddress.accountingKey(address) == key)
     }
 
+    @Test func aCapWarningIsLoggedAtOnceThenAtMostOncePerIntervalWithTheCount() {
+        let lines = Locked<[String]>([])
+        let logger = Logger(label: "test") { _ in LineHandler(lines: lines) }
+        let warning = RateLimitedWarning(logger: logger, interval: .seconds(10))
+        let start = ContinuousClock.now
+        for second in 0..<25 {
+            for _ in 0..<10 { warning.warn("connection refused", now: start + .seconds(second)) }
+        }
+        #expect(lines.withLock { $0 } == [
+            "connection refused",
+            "connection refused (and 99 more since the last warning)",
+            "connection refused (and 99 more since the last warning)",
+        ])
+    }
+
     @Test func clientTextInLogsIsEscaped() {
         #expect(LogText.escaped("plug-in\n\u{1B}[31mFAKE error\r\u{7}") == "plug-in\\n\\u{1b}[31mFAKE error\\r\\u{7}")
         #expect(LogText.escaped("a\u{202E}b\\") == "a\\u{202e}b\\\\")
         #expect(LogText.escaped("Prusa MK4 — Küche") == "Prusa MK4 — Küche")
         #expect(LogText.escaped(String(repeating: "x", count: 300)).count == 201)
+    }
+}
+
+/// Keeps each logged message.
+struct LineHandler: LogHandler {
+    let lines: Locked<[String]>
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        lines.withLock { $0.append(event.message.description) }
     }
 }
 
