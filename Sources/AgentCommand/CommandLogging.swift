@@ -1,10 +1,12 @@
+import Agent
 import Logging
 
-/// Log lines go to standard error, one per event; standard output is the command's own output.
+/// Log lines go to standard error, one per event (control characters escaped, so that client-supplied text cannot
+/// forge a line); standard output is the command's own output.
 enum CommandLogging {
     static func setUp(level: Logger.Level) {
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = EscapingLogHandler(StreamLogHandler.standardError(label: label))
             handler.logLevel = level
             return handler
         }

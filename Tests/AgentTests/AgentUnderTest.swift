@@ -19,6 +19,7 @@ final class AgentUnderTest: AgentEndpoint, @unchecked Sendable {
 
     static func start(printers count: Int = 1, statusInterval: Duration = .milliseconds(200), clientQueue: Int = 256,
                       logs: CapturedLogs? = nil, contentServers: [ContentServerEntry] = [], spoolQuotaMegabytes: Int? = nil,
+                      networkPolicy: EndpointNetworkPolicy? = nil,
                       configurePrinter: (inout VirtualPrinterConfiguration) -> Void = { _ in },
                       prepareState: (URL) throws -> Void = { _ in }) async throws -> AgentUnderTest {
         var printers: [VirtualPrinter] = []
@@ -50,7 +51,8 @@ final class AgentUnderTest: AgentEndpoint, @unchecked Sendable {
         var logger = logs.map { logs in Logger(label: "3dp-agent.test") { _ in logs.handler() } } ?? Logger(label: "3dp-agent.test")
         logger.logLevel = logs == nil ? .warning : .trace
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        let daemon = try AgentDaemon(configuration: configuration, logger: logger) { port in portSink.yield(port) }
+        var daemon = try AgentDaemon(configuration: configuration, logger: logger) { port in portSink.yield(port) }
+        if let networkPolicy { daemon.networkPolicy = networkPolicy }
         let (stop, stopSink) = AsyncStream.makeStream(of: Void.self)
         let task = Task {
             defer { portSink.finish() }
@@ -78,12 +80,14 @@ final class AgentUnderTest: AgentEndpoint, @unchecked Sendable {
     /// meets this one's agent (which would otherwise go on reopening its printer's pty path, which a new pty may reuse).
     static func with(printers count: Int = 1, statusInterval: Duration = .milliseconds(200), clientQueue: Int = 256,
                      logs: CapturedLogs? = nil, contentServers: [ContentServerEntry] = [], spoolQuotaMegabytes: Int? = nil,
+                     networkPolicy: EndpointNetworkPolicy? = nil,
                      configurePrinter: (inout VirtualPrinterConfiguration) -> Void = { _ in },
                      prepareState: (URL) throws -> Void = { _ in },
                      _ body: (AgentUnderTest) async throws -> Void) async throws {
         let agent = try await start(printers: count, statusInterval: statusInterval, clientQueue: clientQueue, logs: logs,
                                     contentServers: contentServers, spoolQuotaMegabytes: spoolQuotaMegabytes,
-                                    configurePrinter: configurePrinter, prepareState: prepareState)
+                                    networkPolicy: networkPolicy, configurePrinter: configurePrinter,
+                                    prepareState: prepareState)
         do {
             try await body(agent)
         } catch {

@@ -16,6 +16,7 @@ struct ConfigurationBoardFileTests {
         #expect(configuration.stateDirectory == "/var/lib/3dp-agent")
         #expect(configuration.logLevel == .info)
         #expect(configuration.listen == ListenAddress(host: "0.0.0.0", port: 8631))
+        #expect(configuration.endpointAccess == EndpointAccessSettings())
         #expect(configuration.events == EventSettings())
         #expect(configuration.printers == PrinterSettings(autodetect: true))
         #expect(configuration.printers.servesAutodetectedPrinters)

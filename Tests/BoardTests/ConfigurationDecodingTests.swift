@@ -22,6 +22,20 @@ struct ConfigurationDecodingTests {
         #expect(configuration.printers.servesAutodetectedPrinters)
     }
 
+    @Test func readsTheEndpointsAccessKeys() throws {
+        let configuration = try parse("""
+            [endpoint]
+            allowed_origins = ["https://manager.example.com", "http://192.168.1.20:8080", "http://[fe80::1]:80"]
+            max_connections = 1_000
+            max_connections_per_address = 8
+            """)
+        #expect(configuration.endpointAccess == EndpointAccessSettings(
+            allowedOrigins: ["https://manager.example.com", "http://192.168.1.20:8080", "http://[fe80::1]:80"],
+            maxConnections: 1000, maxConnectionsPerAddress: 8))
+        #expect(try parse("").endpointAccess == EndpointAccessSettings(allowedOrigins: [], maxConnections: 256,
+                                                                         maxConnectionsPerAddress: 32))
+    }
+
     @Test func readsEveryKey() throws {
         let configuration = try parse("""
             [agent]
@@ -144,6 +158,17 @@ struct ConfigurationDecodingTests {
         Refused("[endpoint]\nlisten = \"::1:8631\"",
                 "test.toml: line 2, column 10: 'listen' in [endpoint]: an IPv6 address needs brackets: [::1]:8631"),
         Refused("[endpoint]\nlisten = 8631", "test.toml: line 2, column 10: 'listen' in [endpoint] must be a string, not an integer"),
+        Refused("[endpoint]\nallowed_origins = \"https://a.example\"",
+                "test.toml: line 2, column 19: 'allowed_origins' in [endpoint] must be an array of origins, not a string"),
+        Refused("[endpoint]\nallowed_origins = [1]",
+                "test.toml: line 2, column 19: 'allowed_origins' in [endpoint] must be an array of origins; it holds an integer"),
+        Refused("[endpoint]\nallowed_origins = [\"https://a.example/\"]",
+                "test.toml: line 2, column 19: 'allowed_origins' in [endpoint] holds \"https://a.example/\", which is not an origin like \"https://manager.example.com\" or \"http://192.168.1.20:8080\" (scheme, host and port only)"),
+        Refused("[endpoint]\nallowed_origins = [\"a.example\"]",
+                "test.toml: line 2, column 19: 'allowed_origins' in [endpoint] holds \"a.example\", which is not an origin like \"https://manager.example.com\" or \"http://192.168.1.20:8080\" (scheme, host and port only)"),
+        Refused("[endpoint]\nmax_connections = 4", "test.toml: line 2, column 19: 'max_connections' in [endpoint] must be 8…16384, not 4"),
+        Refused("[endpoint]\nmax_connections_per_address = 0",
+                "test.toml: line 2, column 31: 'max_connections_per_address' in [endpoint] must be 1…16384, not 0"),
         // [events]
         Refused("[events]\nstatus_interval = 0",
                 "test.toml: line 2, column 19: 'status_interval' in [events] must be more than 0 and at most 60 seconds, not 0"),

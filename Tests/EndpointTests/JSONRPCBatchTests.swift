@@ -20,7 +20,8 @@ struct JSONRPCBatchTests {
         }
         try #require(elements.count == 6)
         #expect(elements[0] == .success(JSONRPCRequest(id: "1", method: "printer.status", params: ["serviceId": "p1"])))
-        #expect(elements[1] == .failure(JSONRPCErrorResponse(id: nil, error: .invalidRequest(#""id" must be a string, not number (3DP-1 has no notifications)"#))))
+        #expect(elements[1] == .failure(JSONRPCErrorResponse(id: nil, error: .invalidRequest(#""id" must be a string, not number (3DP-1 has no notifications)"#),
+                                                             numericID: 2)), "a numeric id is echoed in the refusal")
         #expect(elements[2] == .failure(JSONRPCErrorResponse(id: nil, error: .invalidRequest("batch element must be a request object, not number"))))
         #expect(elements[3] == .failure(JSONRPCErrorResponse(id: "3", error: .invalidRequest(#"unsupported dwapiversion "0.9" (this endpoint speaks "1.0")"#))))
         #expect(elements[4] == .failure(JSONRPCErrorResponse(id: nil, error: .invalidRequest("batch element must be a request object, not array"))))

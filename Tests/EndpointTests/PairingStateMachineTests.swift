@@ -3,13 +3,13 @@ import Testing
 
 /// One step of a pairing conversation, at a whole second after the scenario's start.
 enum PairingStep: Sendable, CustomStringConvertible {
-    case begin(at: Int)
-    case complete(String, at: Int)
+    case begin(at: Int, from: String = "a")
+    case complete(String, at: Int, from: String = "a")
 
     var description: String {
         switch self {
-        case .begin(let at): "begin@\(at)s"
-        case .complete(let code, let at): "complete(\"\(code)\")@\(at)s"
+        case .begin(let at, let from): "begin@\(at)s from \(from)"
+        case .complete(let code, let at, let from): "complete(\"\(code)\")@\(at)s from \(from)"
         }
     }
 }
@@ -35,6 +35,29 @@ struct PairingScenario: Sendable, CustomTestStringConvertible {
 }
 
 private let wrong = "999999"
+
+/// Four wrong codes from each of b…e, then four from f: the twentieth locks everyone, the person at the printer too.
+private func twentyWrongFromManyAddresses() -> [(PairingStep, PairingOutcome)] {
+    var steps: [(PairingStep, PairingOutcome)] = [(.begin(at: 0), .shows("123456"))]
+    var second = 1
+    for address in ["b", "c", "d", "e"] {
+        for attempt in 0..<4 {
+            steps.append((.complete(wrong, at: second, from: address), .wrongCode(attemptsLeft: 4 - attempt)))
+            second += 1
+        }
+    }
+    steps += [
+        (.complete(wrong, at: 17, from: "f"), .wrongCode(attemptsLeft: 4)),
+        (.complete(wrong, at: 18, from: "f"), .wrongCode(attemptsLeft: 3)),
+        (.complete(wrong, at: 19, from: "f"), .wrongCode(attemptsLeft: 2)),
+        (.complete(wrong, at: 20, from: "f"), .locked(until: 80)),
+        (.complete("123456", at: 21, from: "printer-side"), .locked(until: 80)),
+        (.begin(at: 22, from: "printer-side"), .locked(until: 80)),
+        (.begin(at: 80, from: "printer-side"), .shows("000007")),
+        (.complete("123456", at: 81, from: "printer-side"), .wrongCode(attemptsLeft: 4)),
+    ]
+    return steps
+}
 
 private func fiveWrong(from second: Int) -> [(PairingStep, PairingOutcome)] {
     [
@@ -94,10 +117,13 @@ let pairingScenarios: [PairingScenario] = [
             (.complete("123456", at: 66), .wrongCode(attemptsLeft: 4)),
             (.complete("000042", at: 67), .granted),
         ]),
-    PairingScenario(name: "a lock discards the shown code", draws: [123_456], steps:
+    PairingScenario(name: "a lock of one address keeps the shown code for the person on another", draws: [123_456], steps:
         [(.begin(at: 0), .shows("123456"))] + fiveWrong(from: 1) + [
-            (.complete("123456", at: 70), .notStarted),
+            (.begin(at: 7), .locked(until: 65)),
+            (.complete("123456", at: 8, from: "printer-side"), .granted),
         ]),
+    PairingScenario(name: "twenty wrong codes from many addresses lock everyone and discard the code", draws: [123_456, 7],
+                    steps: twentyWrongFromManyAddresses()),
     PairingScenario(name: "asking for a new code does not buy more guesses", draws: [123_456, 222_222], steps: [
         (.begin(at: 0), .shows("123456")),
         (.complete(wrong, at: 1), .wrongCode(attemptsLeft: 4)),
@@ -148,8 +174,8 @@ struct PairingStateMachineTests {
         for (index, (step, expected)) in scenario.steps.enumerated() {
             let outcome: PairingOutcome
             switch step {
-            case .begin(let at):
-                switch machine.begin(now: instant(at)) {
+            case .begin(let at, let address):
+                switch machine.begin(now: instant(at), from: address) {
                 case .success(let challenge):
                     #expect(challenge.expiresAt == instant(at + 120))
                     #expect(challenge.action == .display(challenge.code))
@@ -159,8 +185,8 @@ struct PairingStateMachineTests {
                 case .failure(let error):
                     outcome = map(error)
                 }
-            case .complete(let code, let at):
-                switch machine.complete(code: code, now: instant(at)) {
+            case .complete(let code, let at, let address):
+                switch machine.complete(code: code, now: instant(at), from: address) {
                 case .success(let grant):
                     #expect(grant.completedAt == instant(at))
                     #expect(!machine.isPending(now: instant(at)), "a granted code is spent")

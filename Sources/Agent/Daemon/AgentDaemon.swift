@@ -26,6 +26,9 @@ public struct AgentDaemon: Sendable {
     public var onListening: @Sendable (Int) async -> Void
     /// Wait between looks for newly plugged-in printers when printers are detected rather than listed.
     public var discoveryInterval: Duration = .seconds(5)
+    /// What the endpoint lets in: the connection caps and allowed origins come from `[endpoint]`, the deadlines
+    /// are the built-in ones (tests shorten them).
+    public var networkPolicy: EndpointNetworkPolicy
 
     /// Opens the state directory (created, only for the agent's user) and the queue's database in it, so that
     /// the printers' queues are restored before anything else runs. The daemon must then be `run`: the run
@@ -35,6 +38,10 @@ public struct AgentDaemon: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.onListening = onListening
+        networkPolicy = EndpointNetworkPolicy(
+            maxConnections: configuration.endpointAccess.maxConnections,
+            maxConnectionsPerAddress: configuration.endpointAccess.maxConnectionsPerAddress,
+            allowedOrigins: configuration.endpointAccess.allowedOrigins)
         let stateDirectory = URL(fileURLWithPath: configuration.stateDirectory, isDirectory: true)
         spool = stateDirectory.appendingPathComponent("spool", isDirectory: true)
         for directory in [stateDirectory, spool] {
@@ -99,9 +106,16 @@ public struct AgentDaemon: Sendable {
         let listen = configuration.listen
         let onListening = self.onListening
         let logger = self.logger
+        let openFiles = FileDescriptorLimit.raiseToHardLimit()
+        // Connections, plus the ports, the database, the spool and the runtime's own descriptors.
+        if openFiles < UInt64(networkPolicy.maxConnections) + 128 {
+            logger.warning("the open-file limit (\(openFiles)) leaves little room beyond max_connections (\(networkPolicy.maxConnections)): raise LimitNOFILE")
+        }
+        let hostname = ProcessInfo.processInfo.hostName
         let application = EndpointApplication.make(
             dispatcher: ThreeDPMethods.dispatcher(context: context), hub: hub, schema: ThreeDPSchema.encodedDocument,
-            host: listen.host, port: listen.port, logger: logger,
+            host: listen.host, port: listen.port, policy: networkPolicy, localNames: [hostname, hostname + ".local"],
+            logger: logger,
             onServerRunning: { port in
                 logger.notice("3DP-1 endpoint listening on \(listen.host):\(port)")
                 await onListening(port)
@@ -113,7 +127,8 @@ public struct AgentDaemon: Sendable {
         // and the printers last (each cancels its job so that its heaters go off). The graceful shutdown is bounded:
         // what is left after `gracefulShutdownTimeout` is cancelled, and a printing service's cancellation still
         // cancels its job.
-        var services: [any Service] = [FleetService(fleet: fleet), CallbackService(publisher: publisher)]
+        var services: [any Service] = [FleetService(fleet: fleet), CallbackService(publisher: publisher),
+                                       RevocationService(watch: RevocationWatch(tokens: tokens, hub: hub, logger: logger))]
         if configuration.printers.servesAutodetectedPrinters {
             services.append(PrinterDiscoveryService(fleet: fleet, configuration: configuration,
                                                     interval: discoveryInterval, logger: logger))

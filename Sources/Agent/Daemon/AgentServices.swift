@@ -60,3 +60,12 @@ struct ClientFarewellService: Service {
         await hub.closeAll(reason: "the agent is shutting down")
     }
 }
+
+/// Ends the open sessions of a Manager revoked by `3dp-agent pair --revoke` (another process) or by this one.
+struct RevocationService: Service {
+    let watch: RevocationWatch
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await watch.run() }
+    }
+}

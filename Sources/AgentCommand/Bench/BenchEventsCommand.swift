@@ -74,6 +74,9 @@ struct BenchEventsCommand: AsyncParsableCommand {
         configuration.events.statusInterval = .milliseconds(statusIntervalMilliseconds)
         configuration.printers.autodetect = false
         configuration.printers.entries = [PrinterEntry(id: Self.serviceId, port: simulator.devicePath, baud: Self.baud)]
+        // Every subscriber comes from 127.0.0.1: room for all of them under the per-address cap.
+        configuration.endpointAccess.maxConnectionsPerAddress = clients + 16
+        configuration.endpointAccess.maxConnections = max(configuration.endpointAccess.maxConnections, clients + 64)
 
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let (stop, stopSink) = AsyncStream.makeStream(of: Void.self)

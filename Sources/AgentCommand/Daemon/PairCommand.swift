@@ -8,7 +8,7 @@ struct PairCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pair",
         abstract: "List or revoke the Managers paired with this agent.",
-        discussion: "A revoked token fails at once, also in a running agent. Tokens themselves are never shown: only their SHA-256 is stored."
+        discussion: "A revoked token fails at once, also in a running agent, which closes that Manager's open WebSockets and long polls within moments. Tokens themselves are never shown: only their SHA-256 is stored."
     )
 
     @OptionGroup var options: ConfigurationOptions

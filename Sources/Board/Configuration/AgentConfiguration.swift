@@ -10,6 +10,8 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var logLevel: Logger.Level
     /// [endpoint] listen: where the 3DP-1 endpoint accepts connections.
     public var listen: ListenAddress
+    /// [endpoint] allowed_origins, max_connections, max_connections_per_address: who may connect, and how much.
+    public var endpointAccess: EndpointAccessSettings
     /// [events]
     public var events: EventSettings
     /// [printers] and the [[printer]] entries.
@@ -27,8 +29,10 @@ public struct AgentConfiguration: Sendable, Equatable {
         events: EventSettings,
         printers: PrinterSettings,
         content: ContentSpoolSettings = ContentSpoolSettings(),
-        contentServers: [ContentServerEntry] = []
+        contentServers: [ContentServerEntry] = [],
+        endpointAccess: EndpointAccessSettings = EndpointAccessSettings()
     ) {
+        self.endpointAccess = endpointAccess
         self.name = name
         self.stateDirectory = stateDirectory
         self.logLevel = logLevel
@@ -52,6 +56,23 @@ public struct AgentConfiguration: Sendable, Equatable {
 
     static func defaultName(hostname: String) -> String {
         "3dp-agent on \(hostname)"
+    }
+}
+
+/// [endpoint], beyond `listen`: the bounds on who may connect to the 3DP-1 endpoint, and how much.
+public struct EndpointAccessSettings: Sendable, Equatable {
+    /// allowed_origins: web origins (`https://manager.example.com`) whose pages may call the endpoint from a
+    /// browser, besides the agent's own; requests without `Origin` (not from a browser) are always allowed.
+    public var allowedOrigins: [String]
+    /// max_connections: connections held at once in all.
+    public var maxConnections: Int
+    /// max_connections_per_address: connections held at once from one client address.
+    public var maxConnectionsPerAddress: Int
+
+    public init(allowedOrigins: [String] = [], maxConnections: Int = 256, maxConnectionsPerAddress: Int = 32) {
+        self.allowedOrigins = allowedOrigins
+        self.maxConnections = maxConnections
+        self.maxConnectionsPerAddress = maxConnectionsPerAddress
     }
 }
 

@@ -5,7 +5,7 @@ import Logging
 enum ConfigurationDecoder {
     static let sectionKeys: [String: [String]] = [
         "agent": ["name", "state_directory", "log_level"],
-        "endpoint": ["listen"],
+        "endpoint": ["listen", "allowed_origins", "max_connections", "max_connections_per_address"],
         "events": ["status_interval", "client_queue", "poll_subscription_ttl"],
         "printers": ["autodetect", "baud", "reconnect_interval"],
         "content": ["spool_quota_mb", "reserve_mb", "download_attempts", "download_min_rate_kib", "download_allowance"],
@@ -103,6 +103,18 @@ enum ConfigurationDecoder {
                 throw endpoint.problem(endpoint.table["listen"]!, "'listen' in [endpoint]: \(error)")
             }
         }
+        if let origins = try endpoint.strings("allowed_origins", expected: "an array of origins") {
+            for origin in origins where !isOrigin(origin) {
+                throw endpoint.problem(
+                    endpoint.table["allowed_origins"]!,
+                    "'allowed_origins' in [endpoint] holds \"\(origin)\", which is not an origin like \"https://manager.example.com\" or \"http://192.168.1.20:8080\" (scheme, host and port only)")
+            }
+            configuration.endpointAccess.allowedOrigins = origins
+        }
+        configuration.endpointAccess.maxConnections =
+            try endpoint.integer("max_connections", in: 8...16384) ?? configuration.endpointAccess.maxConnections
+        configuration.endpointAccess.maxConnectionsPerAddress =
+            try endpoint.integer("max_connections_per_address", in: 1...16384) ?? configuration.endpointAccess.maxConnectionsPerAddress
 
         let events = try reader("events")
         configuration.events.statusInterval =
@@ -212,5 +224,25 @@ enum ConfigurationDecoder {
             entry.info[keyPath: field] = try reader.string(key)
         }
         return entry
+    }
+
+    /// `http[s]://host[:port]`, as a browser writes `Origin`: no path, query, user or trailing slash.
+    static func isOrigin(_ text: String) -> Bool {
+        let scheme: Substring
+        if text.hasPrefix("https://") { scheme = "https://" } else if text.hasPrefix("http://") { scheme = "http://" } else { return false }
+        let rest = text.dropFirst(scheme.count)
+        guard !rest.isEmpty, !rest.contains(where: { "/?#@ ".contains($0) }) else { return false }
+        var host = rest
+        if rest.hasPrefix("[") {
+            guard let end = rest.firstIndex(of: "]") else { return false }
+            host = rest[rest.index(after: end)...]
+            guard host.isEmpty || host.hasPrefix(":") else { return false }
+            if host.isEmpty { return true }
+            return UInt16(host.dropFirst()).map { $0 > 0 } ?? false
+        }
+        let parts = host.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count <= 2, !parts[0].isEmpty else { return false }
+        if parts.count == 2 { return UInt16(parts[1]).map { $0 > 0 } ?? false }
+        return true
     }
 }

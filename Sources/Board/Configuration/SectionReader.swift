@@ -77,6 +77,20 @@ struct SectionReader {
         return .seconds(value)
     }
 
+    /// An array of strings.
+    func strings(_ key: String, expected: String) throws(ConfigurationError) -> [String]? {
+        guard let entry = table[key] else { return nil }
+        guard case .array(let elements) = entry.value else { throw wrongType(entry, expected: expected) }
+        var values: [String] = []
+        for element in elements {
+            guard case .string(let value) = element else {
+                throw problem(entry, "'\(key)' in \(context) must be \(expected); it holds \(element.kindName)")
+            }
+            values.append(value)
+        }
+        return values
+    }
+
     /// An array of numbers, integers or floats.
     func numbers(_ key: String, expected: String) throws(ConfigurationError) -> [Double]? {
         guard let entry = table[key] else { return nil }

@@ -13,10 +13,13 @@ public struct RPCCaller: Sendable, Equatable {
     public var credential: Credential
     /// Where callbacks go on a lasting connection (a WebSocket); nil on HTTP, where `events.poll` fetches them.
     public var mailbox: CallbackMailbox?
+    /// The peer's IP address, as the transport saw it: what the pairing lock counts wrong codes by.
+    public var clientAddress: String?
 
-    public init(credential: Credential, mailbox: CallbackMailbox? = nil) {
+    public init(credential: Credential, mailbox: CallbackMailbox? = nil, clientAddress: String? = nil) {
         self.credential = credential
         self.mailbox = mailbox
+        self.clientAddress = clientAddress
     }
 
     /// The paired client's id, when there is one.

@@ -5,13 +5,23 @@ public struct RPCDispatcher: Sendable {
     /// Checks a presented access token (the token store's `verify`).
     public typealias Authenticator = @Sendable (String) -> RPCCaller.Credential
 
+    /// Whether a client id still has its pairing (the token store's `isPaired`).
+    public typealias PairingCheck = @Sendable (String) -> Bool
+
     public let methods: MethodTable
     public let limits: JSONRPCLimits
     private let authenticate: Authenticator
+    private let stillPaired: PairingCheck
 
-    public init(methods: MethodTable, limits: JSONRPCLimits = .default, authenticate: @escaping Authenticator = { _ in .rejected }) {
+    /// - Parameter stillPaired: asked before every message of a lasting session, so that a WebSocket authenticated
+    ///   before its client was revoked (by `3dp-agent pair --revoke`, another process) runs nothing more, even
+    ///   before the revocation watch has closed it.
+    public init(methods: MethodTable, limits: JSONRPCLimits = .default,
+                authenticate: @escaping Authenticator = { _ in .rejected },
+                stillPaired: @escaping PairingCheck = { _ in true }) {
         self.methods = methods
         self.limits = limits
+        self.stillPaired = stillPaired
         self.authenticate = authenticate
     }
 
@@ -67,6 +77,7 @@ public struct RPCDispatcher: Sendable {
     }
 
     func answer(_ decoded: Result<JSONRPCRequest, JSONRPCErrorResponse>, session: inout RPCCaller) async -> JSONRPCResponse {
+        if case .paired(let clientID) = session.credential, !stillPaired(clientID) { session.credential = .rejected }
         switch decoded {
         case .failure(let refusal):
             return refusal.response

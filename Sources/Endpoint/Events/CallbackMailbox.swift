@@ -7,6 +7,10 @@ public struct MailboxClosing: Sendable, Equatable {
         case clientTooSlow
         /// The agent is shutting down (WebSocket close 1001).
         case agentStopping
+        /// The client's access token was revoked (WebSocket close 1008; a pending long poll answers 0xF0000002).
+        case accessRevoked
+        /// A WebSocket that did not authenticate in time (close 1008).
+        case unauthenticated
         /// The connection closed, the subscription was ended or expired.
         case ended
     }

@@ -27,10 +27,16 @@ public final class EventHub: Sendable {
         var serviceId: String
     }
 
+    private struct Connection {
+        var mailbox: CallbackMailbox
+        /// Set once the session authenticated.
+        var clientID: String?
+    }
+
     private struct State {
         var subscriptions: [String: Subscription] = [:]
-        /// Every WebSocket connection's mailbox, subscribed or not: what a shutdown closes.
-        var connections: [ObjectIdentifier: CallbackMailbox] = [:]
+        /// Every WebSocket connection, subscribed or not: what a shutdown closes, and whose client a revocation ends.
+        var connections: [ObjectIdentifier: Connection] = [:]
         var isClosed = false
         var disconnectWaiters: [CheckedContinuation<Void, Never>] = []
         var latest: [LatestKey: [UInt8]] = [:]
@@ -76,9 +82,39 @@ public final class EventHub: Sendable {
     public func attach(_ mailbox: CallbackMailbox) -> Bool {
         state.withLock { state in
             guard !state.isClosed else { return false }
-            state.connections[ObjectIdentifier(mailbox)] = mailbox
+            state.connections[ObjectIdentifier(mailbox)] = Connection(mailbox: mailbox)
             return true
         }
+    }
+
+    /// Records which paired client a WebSocket connection now speaks for (after `session.authenticate`), so that
+    /// revoking that client ends the connection.
+    public func assign(_ mailbox: CallbackMailbox, toClient clientID: String?) {
+        state.withLock { $0.connections[ObjectIdentifier(mailbox)]?.clientID = clientID }
+    }
+
+    /// The clients with an authenticated WebSocket or a subscription: the ones a revocation may have to end.
+    public var activeClientIDs: Set<String> {
+        state.withLock { state in
+            Set(state.connections.values.compactMap(\.clientID)).union(state.subscriptions.values.map(\.clientID))
+        }
+    }
+
+    /// Ends everything of the clients `isRevoked` names: their WebSocket sessions close (1008 with `reason`),
+    /// their subscriptions go (no more callbacks), and a long poll waiting on one answers at once. Returns how many
+    /// connections and subscriptions were ended.
+    @discardableResult
+    public func endClients(where isRevoked: (String) -> Bool, reason: String) -> Int {
+        let mailboxes = state.withLock { state -> [CallbackMailbox] in
+            var ended = state.connections.values.filter { $0.clientID.map(isRevoked) ?? false }.map(\.mailbox)
+            for (id, subscription) in state.subscriptions where isRevoked(subscription.clientID) {
+                state.subscriptions[id] = nil
+                if subscription.isPolled { ended.append(subscription.mailbox) }
+            }
+            return ended
+        }
+        for mailbox in mailboxes { mailbox.close(MailboxClosing(.accessRevoked, reason)) }
+        return mailboxes.count
     }
 
     /// Ends every subscription that delivers into `mailbox` and forgets it (its WebSocket closed).
@@ -99,7 +135,7 @@ public final class EventHub: Sendable {
     public func closeAll(reason: String, grace: Duration = .seconds(3)) async {
         let mailboxes = state.withLock { state -> [CallbackMailbox] in
             state.isClosed = true
-            let all = Array(state.connections.values) + state.subscriptions.values.map(\.mailbox)
+            let all = state.connections.values.map(\.mailbox) + state.subscriptions.values.map(\.mailbox)
             state.subscriptions = [:]
             return all
         }

@@ -6,10 +6,14 @@ public struct JSONRPCLimits: Sendable, Equatable {
     public var maxMessageBytes: Int
     /// Arrays and objects inside one another; the request object itself is level 1.
     public var maxDepth: Int
+    /// Requests in one batch: each is answered in turn, so a batch of thousands would keep one connection (and
+    /// the printer's console, for `printer.gcode`) busy for as long as the sender likes.
+    public var maxBatchElements: Int
 
-    public init(maxMessageBytes: Int = 1 << 20, maxDepth: Int = 32) {
+    public init(maxMessageBytes: Int = 1 << 20, maxDepth: Int = 32, maxBatchElements: Int = 100) {
         self.maxMessageBytes = maxMessageBytes
         self.maxDepth = maxDepth
+        self.maxBatchElements = maxBatchElements
     }
 
     public static let `default` = JSONRPCLimits()
@@ -73,6 +77,10 @@ extension JSONRPCIncoming {
             guard !elements.isEmpty else {
                 return .invalid(refusal(.invalidRequest("empty batch")))
             }
+            guard elements.count <= limits.maxBatchElements else {
+                return .invalid(refusal(.invalidRequest(
+                    "batch too large (\(elements.count) requests, limit \(limits.maxBatchElements))")))
+            }
             return .batch(elements.map { element in
                 guard case let .object(members) = element else {
                     return .failure(refusal(.invalidRequest("batch element must be a request object, not \(element.typeName)")))
@@ -90,10 +98,12 @@ extension JSONRPCIncoming {
 
     /// Validates one request object's envelope.
     static func request(from members: [String: JSONValue]) -> Result<JSONRPCRequest, JSONRPCErrorResponse> {
-        // The id first, so that every later complaint can echo it.
+        // The id first, so that every later complaint can echo it (a whole-number id too, though it is refused).
         let id = members["id"]?.stringValue
+        var numericID: Int64?
+        if case .integer(let number)? = members["id"] { numericID = number }
         func fail(_ message: String) -> Result<JSONRPCRequest, JSONRPCErrorResponse> {
-            .failure(refusal(.invalidRequest(message), id: id))
+            .failure(JSONRPCErrorResponse(id: id, error: .invalidRequest(message), numericID: numericID))
         }
 
         switch members["jsonrpc"] {

@@ -8,9 +8,12 @@ public enum JSONRPCOutcome: Sendable, Equatable {
 
 /// A response to one request: `{"jsonrpc":"2.0","dwapiversion":"1.0","id":…,"result"|"error":…}`.
 public struct JSONRPCResponse: Sendable, Equatable {
-    /// The request's id; nil (written as `null`) when the request had no valid string id.
+    /// The request's id; nil (written as `null`, or as `numericID`) when the request had no valid string id.
     public var id: String?
     public var outcome: JSONRPCOutcome
+    /// A request refused for its numeric id still gets that id back, so that a client can tell which of its
+    /// requests was refused (3DP-1 ids are strings; JSON-RPC allows numbers).
+    public var numericID: Int64?
 
     public init(id: String?, outcome: JSONRPCOutcome) {
         self.id = id
@@ -27,7 +30,13 @@ public struct JSONRPCResponse: Sendable, Equatable {
 
     public func encode(into writer: inout JSONWriter) throws(JSONEncodingError) {
         writer.writeRaw(#"{"jsonrpc":"2.0","dwapiversion":"1.0","id":"#)
-        if let id { writer.writeString(id) } else { writer.writeRaw("null") }
+        if let id {
+            writer.writeString(id)
+        } else if let numericID {
+            writer.writeInteger(numericID)
+        } else {
+            writer.writeRaw("null")
+        }
         try writeOutcome(outcome, into: &writer)
         writer.writeRaw("}")
     }
@@ -44,7 +53,7 @@ public struct JSONRPCResponse: Sendable, Equatable {
         do {
             return try encoded()
         } catch {
-            return Self.internalErrorResponse(id: id, error)
+            return Self.internalErrorResponse(id: id, numericID: numericID, error)
         }
     }
 
@@ -71,8 +80,9 @@ public struct JSONRPCResponse: Sendable, Equatable {
         return bytes
     }
 
-    private static func internalErrorResponse(id: String?, _ failure: JSONEncodingError) -> [UInt8] {
-        let response = JSONRPCResponse.error(id: id, .internalError("the response could not be encoded: \(failure.reason)"))
+    private static func internalErrorResponse(id: String?, numericID: Int64?, _ failure: JSONEncodingError) -> [UInt8] {
+        var response = JSONRPCResponse.error(id: id, .internalError("the response could not be encoded: \(failure.reason)"))
+        response.numericID = numericID
         // Only strings, which always encode.
         return (try? response.encoded()) ?? []
     }
@@ -82,13 +92,20 @@ public struct JSONRPCResponse: Sendable, Equatable {
 public struct JSONRPCErrorResponse: Error, Sendable, Equatable {
     public var id: String?
     public var error: JSONRPCError
+    /// The request's id when it was a whole number rather than a string: echoed instead of `null`.
+    public var numericID: Int64?
 
-    public init(id: String?, error: JSONRPCError) {
+    public init(id: String?, error: JSONRPCError, numericID: Int64? = nil) {
         self.id = id
         self.error = error
+        self.numericID = numericID
     }
 
-    public var response: JSONRPCResponse { .error(id: id, error) }
+    public var response: JSONRPCResponse {
+        var response = JSONRPCResponse.error(id: id, error)
+        response.numericID = numericID
+        return response
+    }
 }
 
 /// A callback (seed 002 §5.2.2): `{"jsonrpc":"2.0","dwapiversion":"1.0","id":"<unique>","callbackId":"<topic>",

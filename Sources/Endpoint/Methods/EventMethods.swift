@@ -47,6 +47,8 @@ enum EventMethods {
                 switch closing.cause {
                 case .clientTooSlow: throw JSONRPCError.clientTooSlow(.string(closing.reason))
                 case .agentStopping: throw JSONRPCError.noService(.string(closing.reason))
+                case .accessRevoked: throw JSONRPCError.authenticationFailed(.string(closing.reason))
+                case .unauthenticated: throw JSONRPCError.privilegeNotGranted(.string(closing.reason))
                 case .ended: throw JSONRPCError.invalidParameter(.string("the subscription ended: \(closing.reason)"))
                 }
             }

@@ -8,13 +8,13 @@ enum PairingMethods {
     static let clientNameLength = 1...64
 
     static func register(into table: inout MethodTable, context: EndpointContext) {
-        table.register("pairing.begin", access: .open) { request, _ in
+        table.register("pairing.begin", access: .open) { request, caller in
             try request.allowingOnly(["clientName"])
             let clientName = try request.optionalString("clientName")
             try checkName(clientName)
             let now = ContinuousClock.now
             let challenge: PairingChallenge
-            switch context.pairing.withLock({ $0.begin(now: now) }) {
+            switch context.pairing.withLock({ $0.begin(now: now, from: caller.clientAddress ?? "") }) {
             case .success(let begun): challenge = begun
             case .failure(let error): throw rpcError(error, now: now)
             }
@@ -29,22 +29,22 @@ enum PairingMethods {
                 }
             }
             // The one log line that carries the code: for a printer without a display, the person reads it here.
-            context.logger.notice("pairing code \(challenge.code.digits) for \(clientName ?? "a Manager"), valid for 2 minutes")
+            context.logger.notice("pairing code \(challenge.code.digits) for \(clientName.map { LogText.escaped($0) } ?? "a Manager"), valid for 2 minutes")
             return .object([
                 "expiresInSeconds": .integer(Int64(now.duration(to: challenge.expiresAt).components.seconds)),
                 "displayedOn": .array(displayedOn),
             ])
         }
 
-        table.register("pairing.complete", access: .open) { request, _ in
+        table.register("pairing.complete", access: .open) { request, caller in
             try request.allowingOnly(["code", "clientName"])
             let code = try request.string("code")
             let clientName = try request.optionalString("clientName")
             try checkName(clientName)
             let now = ContinuousClock.now
-            switch context.pairing.withLock({ $0.complete(code: code, now: now) }) {
+            switch context.pairing.withLock({ $0.complete(code: code, now: now, from: caller.clientAddress ?? "") }) {
             case .failure(let error):
-                context.logger.info("pairing refused: \(describe(error))")
+                context.logger.info("pairing refused: \(describe(error))", metadata: ["address": "\(caller.clientAddress ?? "unknown")"])
                 throw rpcError(error, now: now)
             case .success:
                 let issued: (id: String, token: String)
@@ -53,7 +53,7 @@ enum PairingMethods {
                 } catch {
                     throw JSONRPCError.fatal(.string("the access token could not be stored: \(error)"))
                 }
-                context.logger.notice("paired \(clientName ?? "a Manager")", metadata: ["client": "\(issued.id)"])
+                context.logger.notice("paired \(clientName.map { LogText.escaped($0) } ?? "a Manager")", metadata: ["client": "\(issued.id)"])
                 for service in context.fleet.services where await service.isOnline {
                     _ = try? await service.send(lines: ["M117 Paired"])
                 }

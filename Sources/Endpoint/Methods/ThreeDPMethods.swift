@@ -15,9 +15,9 @@ public enum ThreeDPMethods {
 
     /// The dispatcher over that table, checking Bearer tokens and `session.authenticate` against the token store.
     public static func dispatcher(context: EndpointContext, limits: JSONRPCLimits = .default) -> RPCDispatcher {
-        RPCDispatcher(methods: table(context: context), limits: limits) { token in
+        RPCDispatcher(methods: table(context: context), limits: limits, authenticate: { token in
             guard let record = context.tokens.verify(token: token, now: .now) else { return .rejected }
             return .paired(clientID: record.id)
-        }
+        }, stillPaired: { context.tokens.isPaired(id: $0) })
     }
 }

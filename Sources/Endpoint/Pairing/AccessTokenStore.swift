@@ -104,6 +104,27 @@ public final class AccessTokenStore: @unchecked Sendable {
         return record
     }
 
+    /// Whether `id` is still a paired client: what a lasting session asks before each message, so that a revoke by
+    /// another process counts at once (one stat when the file did not change).
+    public func isPaired(id: String) -> Bool {
+        refreshIfChangedOnDisk()
+        return stateLock.withLock { records.contains { $0.id == id } }
+    }
+
+    /// The ids of the paired clients as the file on disk has them now, waiting for a write under way in this
+    /// process rather than skipping the reload (the revocation watch calls it off the request path).
+    public func currentClientIDs() -> Set<String> {
+        writeLock.withLock {
+            do {
+                try reloadIfChanged()
+            } catch {
+                logger.error("could not reload the access token file; keeping the tokens in memory",
+                             metadata: ["error": "\(error)"])
+            }
+        }
+        return stateLock.withLock { Set(records.map(\.id)) }
+    }
+
     /// Every paired client, oldest first.
     public func list() -> [TokenRecord] {
         refreshIfChangedOnDisk()

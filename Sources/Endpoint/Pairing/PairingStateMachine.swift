@@ -42,17 +42,26 @@ public enum PairingError: Error, Sendable, Equatable {
 
 /// Pairing as a pure state machine: time arrives as a monotonic instant (a board without an RTC steps its wall
 /// clock by decades when NTP syncs, which must neither expire nor eternalise a code) and randomness is injected.
-/// Not thread-safe by itself: the endpoint keeps one behind a lock, since pairing is per agent, not per client.
+/// Not thread-safe by itself: the endpoint keeps one behind a lock, since the code shown is per agent.
+///
+/// Wrong codes are counted per client address: five lock that address (begin and complete) for a minute, while
+/// the person at the printer, on another address, can still pair with the code on the display. A looser bound
+/// over all addresses keeps guessing from many addresses bounded: twenty wrong codes in all discard the shown
+/// code and lock pairing for everyone for a minute.
 public struct PairingStateMachine: Sendable {
     public static let codeLifetime: Duration = .seconds(120)
     public static let wrongCodesBeforeLock = 5
+    public static let wrongCodesBeforeGlobalLock = 20
     public static let lockDuration: Duration = .seconds(60)
 
     private let random: any RandomByteSource
     private var pending: PairingChallenge?
-    /// Counts across `begin`s on purpose: were a new code to reset it, asking for codes would buy unlimited guesses.
-    private var wrongCodes = 0
-    private var lockedUntil: ContinuousClock.Instant?
+    /// Per address. Counts across `begin`s on purpose: were a new code to reset it, asking for codes would buy
+    /// unlimited guesses. At most `wrongCodesBeforeGlobalLock` addresses are ever in it (the global lock empties it).
+    private var wrongCodes: [String: Int] = [:]
+    private var lockedUntil: [String: ContinuousClock.Instant] = [:]
+    private var globalWrongCodes = 0
+    private var globalLockedUntil: ContinuousClock.Instant?
 
     public init(random: any RandomByteSource = OpenSSLRandom()) {
         self.random = random
@@ -65,8 +74,8 @@ public struct PairingStateMachine: Sendable {
     }
 
     /// Shows a new code, replacing any earlier one.
-    public mutating func begin(now: ContinuousClock.Instant) -> Result<PairingChallenge, PairingError> {
-        if let lock = activeLock(now: now) { return .failure(lock) }
+    public mutating func begin(now: ContinuousClock.Instant, from address: String = "") -> Result<PairingChallenge, PairingError> {
+        if let lock = activeLock(now: now, address: address) { return .failure(lock) }
         let code: PairingCode
         do {
             code = try PairingCode.draw(from: random)
@@ -78,8 +87,9 @@ public struct PairingStateMachine: Sendable {
         return .success(challenge)
     }
 
-    public mutating func complete(code presented: String, now: ContinuousClock.Instant) -> Result<PairingGrant, PairingError> {
-        if let lock = activeLock(now: now) { return .failure(lock) }
+    public mutating func complete(code presented: String, now: ContinuousClock.Instant,
+                                  from address: String = "") -> Result<PairingGrant, PairingError> {
+        if let lock = activeLock(now: now, address: address) { return .failure(lock) }
         guard let challenge = pending else { return .failure(.notStarted) }
         guard now < challenge.expiresAt else {
             pending = nil
@@ -87,25 +97,38 @@ public struct PairingStateMachine: Sendable {
         }
         if ConstantTime.equal(challenge.code.digits, presented) {
             pending = nil
-            wrongCodes = 0
+            wrongCodes[address] = nil
+            globalWrongCodes = 0
             return .success(PairingGrant(completedAt: now))
         }
-        wrongCodes += 1
-        guard wrongCodes >= Self.wrongCodesBeforeLock else {
-            return .failure(.wrongCode(attemptsLeft: Self.wrongCodesBeforeLock - wrongCodes))
-        }
-        // The shown code has been guessed at too often to trust: it goes, and a new one needs a new begin.
+        let count = (wrongCodes[address] ?? 0) + 1
+        globalWrongCodes += 1
         let until = now + Self.lockDuration
-        lockedUntil = until
-        pending = nil
-        wrongCodes = 0
+        if globalWrongCodes >= Self.wrongCodesBeforeGlobalLock {
+            // The shown code has been guessed at too often to trust: it goes, and a new one needs a new begin.
+            globalLockedUntil = until
+            pending = nil
+            globalWrongCodes = 0
+            wrongCodes = [:]
+            return .failure(.locked(until: until))
+        }
+        guard count >= Self.wrongCodesBeforeLock else {
+            wrongCodes[address] = count
+            return .failure(.wrongCode(attemptsLeft: Self.wrongCodesBeforeLock - count))
+        }
+        wrongCodes[address] = nil
+        lockedUntil[address] = until
         return .failure(.locked(until: until))
     }
 
-    private mutating func activeLock(now: ContinuousClock.Instant) -> PairingError? {
-        guard let until = lockedUntil else { return nil }
-        if now < until { return .locked(until: until) }
-        lockedUntil = nil
+    private mutating func activeLock(now: ContinuousClock.Instant, address: String) -> PairingError? {
+        if let until = globalLockedUntil {
+            if now < until { return .locked(until: until) }
+            globalLockedUntil = nil
+        }
+        // Expired locks go, so that addresses seen once do not pile up.
+        lockedUntil = lockedUntil.filter { now < $0.value }
+        if let until = lockedUntil[address] { return .locked(until: until) }
         return nil
     }
 }

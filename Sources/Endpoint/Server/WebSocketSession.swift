@@ -2,36 +2,75 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOWebSocket
+import PrinterLink
 
 /// One Manager on a WebSocket: requests answered in order as they arrive, callbacks written as they are
 /// published. A client that cannot keep up overflows its mailbox and is closed with the reason (1008), and its
 /// writes, stuck on a full socket, are abandoned: the printer and the other clients never wait for it. When the
-/// agent stops, every session is closed with 1001 and the reason.
+/// agent stops, every session is closed with 1001 and the reason; when its client is revoked, with 1008 and the
+/// reason; when it has not authenticated within `authenticationDeadline` of opening, with 1008 too.
 struct WebSocketSession: Sendable {
     let dispatcher: RPCDispatcher
     let hub: EventHub
     let limit: Int
+    /// The peer's IP address, for the pairing lock.
+    let clientAddress: String
     let logger: Logger
+    /// How long an opened socket may stay without `session.authenticate` succeeding: a socket nobody authenticates
+    /// holds a file descriptor and a slot of the connection cap for nothing.
+    var authenticationDeadline: Duration = .seconds(5)
 
     /// How long a close frame may take to go out to a client that stopped reading.
     static let closeGrace: Duration = .seconds(2)
+    static let unauthenticatedReason = "not authenticated in time: send session.authenticate first"
 
-    func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
+    /// Why the session ends.
+    private enum Ending: Sendable {
+        /// The client closed, or its socket failed: nothing more to say to it.
+        case clientGone
+        /// A protocol error on the inbound side (a message too big, invalid UTF-8, …): rethrown, so that
+        /// Hummingbird closes with the matching code (1009, 1007, 1002).
+        case protocolError(any Error)
+        case mailbox(MailboxClosing)
+    }
+
+    func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         let mailbox = CallbackMailbox(capacity: hub.mailboxCapacity)
         if !hub.attach(mailbox) { mailbox.close(MailboxClosing(.agentStopping, "the agent is shutting down")) }
         defer { hub.unsubscribeAll(of: mailbox) }
-        let closing: MailboxClosing? = await withTaskGroup(of: MailboxClosing?.self) { group in
-            group.addTask { await answerRequests(inbound: inbound, outbound: outbound, mailbox: mailbox) }
-            group.addTask { await writeCallbacks(outbound: outbound, mailbox: mailbox) }
-            group.addTask { await mailbox.waitUntilClosed() }
-            let first = await group.next() ?? nil
+        let authenticated = Locked(false)
+        let ending: Ending = await withTaskGroup(of: Ending?.self) { group in
+            group.addTask { await answerRequests(inbound: inbound, outbound: outbound, mailbox: mailbox, authenticated: authenticated) }
+            group.addTask { await writeCallbacks(outbound: outbound, mailbox: mailbox).map(Ending.mailbox) ?? .clientGone }
+            group.addTask { .mailbox(await mailbox.waitUntilClosed()) }
+            group.addTask {
+                do { try await Task.sleep(for: authenticationDeadline) } catch { return nil }
+                if !authenticated.withLock({ $0 }) {
+                    mailbox.close(MailboxClosing(.unauthenticated, Self.unauthenticatedReason))
+                }
+                return nil
+            }
+            // The authentication deadline's task ends with nil either way; the first real ending counts.
+            var first: Ending?
+            while first == nil, let next = await group.next() { first = next }
             mailbox.close(MailboxClosing(.ended, "the connection closed"))
             group.cancelAll()
-            return first
+            return first ?? .clientGone
         }
-        guard let closing, closing.cause != .ended else { return }
-        let code: WebSocketErrorCode = closing.cause == .agentStopping ? .goingAway : .policyViolation
+        let closing: MailboxClosing
+        switch ending {
+        case .clientGone: return
+        case .protocolError(let error): throw error
+        case .mailbox(let mailboxClosing): closing = mailboxClosing
+        }
+        let code: WebSocketErrorCode
+        switch closing.cause {
+        case .ended: return
+        case .agentStopping: code = .goingAway
+        case .clientTooSlow, .accessRevoked, .unauthenticated: code = .policyViolation
+        }
         if closing.cause == .clientTooSlow { logger.notice("closing a WebSocket client: \(closing.reason)") }
+        if closing.cause == .unauthenticated { logger.debug("closing a WebSocket client: \(closing.reason)") }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await outbound.close(code, reason: closing.reason) }
             group.addTask { try? await Task.sleep(for: Self.closeGrace) }
@@ -40,25 +79,38 @@ struct WebSocketSession: Sendable {
         }
     }
 
-    /// Returns nil when the client closes: nothing more to say to it.
+    /// Ends with `.clientGone` when the client closes, `.protocolError` when what it sent broke the protocol.
     private func answerRequests(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
-                                mailbox: CallbackMailbox) async -> MailboxClosing? {
-        var session = RPCCaller(credential: .none, mailbox: mailbox)
-        do {
-            // A frame over the limit ends the connection with 1009 (message too big): it is never parsed.
-            for try await message in inbound.messages(maxSize: limit) {
-                let bytes: [UInt8]
-                switch message {
-                case .text(let text): bytes = Array(text.utf8)
-                case .binary(let buffer): bytes = Array(buffer.readableBytesView)
-                }
-                let answer = await dispatcher.respond(to: bytes, session: &session)
-                try await outbound.write(.text(String(decoding: answer, as: UTF8.self)))
+                                mailbox: CallbackMailbox, authenticated: Locked<Bool>) async -> Ending {
+        var session = RPCCaller(credential: .none, mailbox: mailbox, clientAddress: clientAddress)
+        var messages = inbound.messages(maxSize: limit).makeAsyncIterator()
+        while true {
+            let message: WebSocketMessage
+            do {
+                // A frame over the limit ends the connection with 1009 (message too big): it is never parsed.
+                guard let next = try await messages.next() else { return .clientGone }
+                message = next
+            } catch {
+                logger.debug("WebSocket client broke the protocol: \(error)")
+                return .protocolError(error)
             }
-        } catch {
-            logger.debug("WebSocket client ended: \(error)")
+            let bytes: [UInt8]
+            switch message {
+            case .text(let text): bytes = Array(text.utf8)
+            case .binary(let buffer): bytes = Array(buffer.readableBytesView)
+            }
+            let before = session.clientID
+            let answer = await dispatcher.respond(to: bytes, session: &session)
+            if session.clientID != before {
+                hub.assign(mailbox, toClient: session.clientID)
+                if session.clientID != nil { authenticated.withLock { $0 = true } }
+            }
+            do {
+                try await outbound.write(.text(String(decoding: answer, as: UTF8.self)))
+            } catch {
+                return .clientGone
+            }
         }
-        return nil
     }
 
     /// Returns the mailbox's closing reason, or nil when a write fails or the task is cancelled. (A write stuck on
