@@ -15,6 +15,7 @@ out += ["        }", "    }", "}", "", "enum GenericProfiles {"]
 for case, name in files:
     text = open(os.path.join(root, "board", "profiles", name)).read()
     assert '"""#' not in text
-    out.append(f'    static let {case} = #"""\n{text}"""#')
+    # A multi-line literal leaves out the line end before its closing delimiter: one more keeps the file's last.
+    out.append(f'    static let {case} = #"""\n{text}\n"""#')
 out.append("}")
 open(os.path.join(root, "Sources", "Slicing", "GenericProfiles.swift"), "w").write("\n".join(out) + "\n")

@@ -90,7 +90,7 @@ public struct FlatCuraDefinition: Sendable {
     }
 
     public subscript(key: String) -> (any Sendable)? {
-        get { values[key] }
+        get { values[key].map { value in types[key].map { Self.value(value, as: $0) } ?? value } }
         set { values[key] = newValue }
     }
 
@@ -104,8 +104,9 @@ public struct FlatCuraDefinition: Sendable {
     public func text() throws(SlicingFailure) -> String {
         var children: [String: Any] = [:]
         for (key, value) in values {
-            var setting: [String: Any] = ["label": key, "default_value": value]
-            setting["type"] = types[key] ?? Self.type(of: value)
+            let type = types[key] ?? Self.type(of: value)
+            var setting: [String: Any] = ["label": key, "default_value": Self.value(value, as: type)]
+            setting["type"] = type
             children[key] = setting
         }
         let root: [String: Any] = [
@@ -117,6 +118,18 @@ public struct FlatCuraDefinition: Sendable {
             return String(decoding: data, as: UTF8.self) + "\n"
         } catch {
             throw .profile("cannot write it: \(error.localizedDescription)")
+        }
+    }
+
+    /// JSONSerialization on Linux reads `true` as a number: the definition's `type` says what it is.
+    private static func value(_ value: any Sendable, as type: String) -> any Sendable {
+        switch (type, value) {
+        case ("bool", let flag as Bool): return flag
+        case ("bool", let number as Double): return number != 0
+        case ("bool", let number as Int): return number != 0
+        case ("bool", let text as String): return text == "true" || text == "True"
+        case ("int", let number as Double) where number == number.rounded(): return Int(number)
+        default: return value
         }
     }
 

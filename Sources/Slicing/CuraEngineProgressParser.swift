@@ -9,7 +9,7 @@ public struct CuraEngineProgressParser: SlicerProgressParser {
         guard onStandardError, line.hasPrefix("Progress:") else { return nil }
         let rest = line.dropFirst("Progress:".count)
         guard let tab = rest.firstIndex(of: "\t") else { return nil }
-        let fields = rest[..<tab].split(separator: ":")
+        let fields = rest[..<tab].trimmingSpaces.split(separator: ":")
         guard fields.count == 3, let step = Int(fields[1]), let steps = Int(fields[2]) else { return nil }
         var number = rest[rest.index(after: tab)...].trimmingSpaces
         if number.last == "%" { number = number.dropLast() }

@@ -278,6 +278,7 @@ wiping_volumes_extruders = 70,70,70,70,70,70,70,70,70,70
 wiping_volumes_matrix = 0,140,140,140,140,140,0,140,140,140,140,140,0,140,140,140,140,140,0,140,140,140,140,140,0
 xy_size_compensation = 0
 z_offset = 0
+
 """#
     static let curaEngine = #"""
 {
@@ -3248,6 +3249,7 @@ z_offset = 0
  },
  "version": 2
 }
+
 """#
     static let slic3r = #"""
 # 3dp-agent generic Slic3r 1.3 profile: 0.4 mm nozzle, 0.2 mm layers, PLA (210/60 °C).
@@ -3414,5 +3416,6 @@ wipe = 0
 xy_size_compensation = 0
 z_offset = 0
 z_steps_per_mm = 0
+
 """#
 }

@@ -107,6 +107,10 @@ final class RunningSlicer: @unchecked Sendable {
 
     static func spawn(executable: String, arguments: [String], environment: [String: String], workingDirectory: String,
                       limits: SlicerProcessLimits, logger: Logger) throws -> RunningSlicer {
+        // Checked here: behind nice and prlimit a missing program would only be their exit status 127.
+        let found = executable.contains("/") ? (SlicerDiscovery.isExecutable(executable) ? executable : nil)
+            : SlicerDiscovery.locateProgram(executable)
+        guard let executable = found else { throw SlicerProcessError.cannotStart(executable, "no such program") }
         var outputPipe: [Int32] = [0, 0], errorPipe: [Int32] = [0, 0], wakePipe: [Int32] = [0, 0]
         guard closeOnExecPipe(&outputPipe) else { throw SlicerProcessError.cannotStart(executable, errnoText()) }
         guard closeOnExecPipe(&errorPipe) else {
@@ -142,34 +146,55 @@ final class RunningSlicer: @unchecked Sendable {
 
         var inherited = ProcessInfo.processInfo.environment
         for (key, value) in environment { inherited[key] = value }
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let (command, limitsApplied) = limitedCommand([executable] + arguments, limits: limits)
+        let argv = command.map { strdup($0) } + [nil]
         let envp = inherited.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let result = posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
+        let result = posix_spawnp(&pid, command[0], &actions, &attributes, argv, envp)
         close(outputPipe[1])
         close(errorPipe[1])
         guard result == 0 else {
             closeAll([outputPipe[0], errorPipe[0]] + wakePipe)
             throw SlicerProcessError.cannotStart(executable, String(cString: strerror(result)))
         }
-        // Set from here rather than in the child: posix_spawn cannot, and the slicer has hardly started by
-        // now; its large allocations come after it has read the model.
-        if let bytes = limits.memoryBytes {
+        // Without nice(1) or prlimit(1) in the chain (see `limitedCommand`), set from here: the slicer has
+        // hardly started by now, and its large allocations come after it has read the model.
+        if let bytes = limits.memoryBytes, !limitsApplied.memory {
             var limit = rlimit(rlim_cur: rlim_t(bytes), rlim_max: rlim_t(bytes))
             if !GNUExtensions.setLimit(pid, resource: Int32(RLIMIT_AS.rawValue), &limit) {
                 logger.warning("cannot limit the slicer's memory: \(errnoText())")
             }
         }
-        let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
-        if setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(pid), min(19, current + limits.niceness)) != 0 {
-            logger.debug("cannot lower the slicer's priority: \(errnoText())")
+        if !limitsApplied.niceness {
+            let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+            if setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(pid), min(19, current + limits.niceness)) != 0 {
+                logger.debug("cannot lower the slicer's priority: \(errnoText())")
+            }
         }
         return RunningSlicer(pid: pid, output: outputPipe[0], error: errorPipe[0], wake: (wakePipe[0], wakePipe[1]),
                              limits: limits, logger: logger)
+    }
+
+    /// `nice -n N prlimit --as=BYTES -- slicer …`: each program sets its limit and execs the next, so the slicer
+    /// starts with them (the same process id throughout: the runner still signals and reaps the slicer itself).
+    static func limitedCommand(_ command: [String], limits: SlicerProcessLimits) -> ([String], (niceness: Bool, memory: Bool)) {
+        var prefix: [String] = []
+        var applied = (niceness: false, memory: false)
+        if limits.niceness > 0, let nice = SlicerDiscovery.locateProgram("nice") {
+            prefix += [nice, "-n", "\(limits.niceness)"]
+            applied.niceness = true
+        }
+        if let bytes = limits.memoryBytes, let prlimit = SlicerDiscovery.locateProgram("prlimit") {
+            prefix += [prlimit, "--as=\(bytes)", "--"]
+            applied.memory = true
+        }
+        if limits.memoryBytes == nil { applied.memory = true }
+        if limits.niceness <= 0 { applied.niceness = true }
+        return (prefix + command, applied)
     }
 
     func cancel() {
