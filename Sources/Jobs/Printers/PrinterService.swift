@@ -3,6 +3,7 @@ import Foundation
 import GCode
 import Logging
 import PrinterLink
+import Slicing
 
 /// One printer attached to the board, as the agent serves it: its serial link (opened again whenever it can
 /// be after the port went away), its queue, and what it tells the rest of the agent as `PrinterNotice`s.
@@ -24,8 +25,10 @@ public actor PrinterService {
     /// Wakes the preparation loop when a job joins the queue.
     let preparationWake: AsyncStream<Void>
     let preparationWakeSink: AsyncStream<Void>.Continuation
-    /// The download under way, so that stopping its job can cut it off.
-    var preparation: (jobId: String, task: Task<DownloadedContent, any Error>)?
+    /// The download or slice under way, so that stopping its job can cut it off.
+    var preparation: (jobId: String, cancel: @Sendable () -> Void)?
+    /// The latest slicing progress of the job being sliced, repeated twice a second while the slicer is quiet.
+    var slicingProgress: [String: SlicingProgress] = [:]
     /// When each job's progress last went to the database: it is saved about once a second, not per line.
     var progressSavedAt: [String: ContinuousClock.Instant] = [:]
     /// The agent died while this printer printed: its heaters may still be on, with nobody left to switch them
@@ -336,7 +339,7 @@ public actor PrinterService {
             do {
                 let cancelled = try queue.cancelWaiting(jobId, now: Date())
                 save(cancelled)
-                if let preparation, preparation.jobId == jobId { preparation.task.cancel() }
+                if let preparation, preparation.jobId == jobId { preparation.cancel() }
                 removeSpoolFile(of: cancelled)
                 notices.yield(.jobState(cancelled))
                 announceQueue()
