@@ -19,7 +19,8 @@ final class AgentUnderTest: AgentEndpoint, @unchecked Sendable {
 
     static func start(printers count: Int = 1, statusInterval: Duration = .milliseconds(200), clientQueue: Int = 256,
                       logs: CapturedLogs? = nil, contentServers: [ContentServerEntry] = [], spoolQuotaMegabytes: Int? = nil,
-                      configurePrinter: (inout VirtualPrinterConfiguration) -> Void = { _ in }) async throws -> AgentUnderTest {
+                      configurePrinter: (inout VirtualPrinterConfiguration) -> Void = { _ in },
+                      configureAgent: (inout AgentConfiguration) -> Void = { _ in }) async throws -> AgentUnderTest {
         var printers: [VirtualPrinter] = []
         for _ in 0..<count {
             var configuration = VirtualPrinterConfiguration()
@@ -42,6 +43,7 @@ final class AgentUnderTest: AgentEndpoint, @unchecked Sendable {
         configuration.printers.entries = printers.enumerated().map { index, printer in
             PrinterEntry(id: "vp\(index + 1)", port: printer.devicePath, baud: 1_000_000)
         }
+        configureAgent(&configuration)
         // A token paired before the start: tests can watch the printers come up through callbacks at once.
         let harnessToken = try AccessTokenStore(directory: state).issue(label: "harness", now: Date()).token
         var logger = logs.map { logs in Logger(label: "3dp-agent.test") { _ in logs.handler() } } ?? Logger(label: "3dp-agent.test")
@@ -76,10 +78,11 @@ final class AgentUnderTest: AgentEndpoint, @unchecked Sendable {
     static func with(printers count: Int = 1, statusInterval: Duration = .milliseconds(200), clientQueue: Int = 256,
                      logs: CapturedLogs? = nil, contentServers: [ContentServerEntry] = [], spoolQuotaMegabytes: Int? = nil,
                      configurePrinter: (inout VirtualPrinterConfiguration) -> Void = { _ in },
+                     configureAgent: (inout AgentConfiguration) -> Void = { _ in },
                      _ body: (AgentUnderTest) async throws -> Void) async throws {
         let agent = try await start(printers: count, statusInterval: statusInterval, clientQueue: clientQueue, logs: logs,
                                     contentServers: contentServers, spoolQuotaMegabytes: spoolQuotaMegabytes,
-                                    configurePrinter: configurePrinter)
+                                    configurePrinter: configurePrinter, configureAgent: configureAgent)
         do {
             try await body(agent)
         } catch {
