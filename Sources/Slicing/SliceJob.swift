@@ -50,6 +50,10 @@ public enum SliceHandOff {
         guard adapter.inputFormats.contains(job.format) || adapter.inputFormats.contains(.stl) else {
             throw .unsupportedFormat(job.format, slicer.kind)
         }
+        // A directory left by an agent killed while slicing: its slicer may still run; it goes first, with it.
+        let pidFile = "\(job.workingDirectory)/slicer.pid"
+        SlicerProcess.endOrphan(pidFile: pidFile, workingDirectory: job.workingDirectory, logger: logger)
+        try? FileManager.default.removeItem(atPath: job.workingDirectory)
         do {
             try FileManager.default.createDirectory(atPath: job.workingDirectory, withIntermediateDirectories: true)
         } catch {
@@ -105,7 +109,8 @@ public enum SliceHandOff {
             outcome = try await SlicerProcess.run(executable: executable, arguments: arguments,
                                                   environment: ["MALLOC_ARENA_MAX": "2", "LC_ALL": "C"],
                                                   workingDirectory: job.workingDirectory, limits: job.limits,
-                                                  logger: logger, onLine: collector.consume)
+                                                  pidFile: "\(job.workingDirectory)/slicer.pid", logger: logger,
+                                                  onLine: collector.consume)
         } catch {
             throw .slicerMissing("\(error)")
         }

@@ -53,11 +53,14 @@ public enum SlicerProcess {
     /// Lines longer than this are cut: CuraEngine's `-v` echoes every setting on one line of about 25 KB.
     static let maximumLineLength = 64 * 1024
 
+    /// - Parameter pidFile: where the slicer's process id is written, so that an agent killed while slicing (its
+    ///   slicer lives on, in a group of its own) can end the orphan when it starts again (`endOrphan`).
     public static func run(executable: String, arguments: [String], environment: [String: String] = [:],
-                           workingDirectory: String, limits: SlicerProcessLimits, logger: Logger,
+                           workingDirectory: String, limits: SlicerProcessLimits, pidFile: String? = nil, logger: Logger,
                            onLine: @escaping LineHandler) async throws -> SlicerProcessOutcome {
         let running = try RunningSlicer.spawn(executable: executable, arguments: arguments, environment: environment,
                                               workingDirectory: workingDirectory, limits: limits, logger: logger)
+        if let pidFile { try? "\(running.pid)\n".write(toFile: pidFile, atomically: true, encoding: .utf8) }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let thread = Thread {
@@ -69,6 +72,20 @@ public enum SlicerProcess {
         } onCancel: {
             running.cancel()
         }
+    }
+}
+
+extension SlicerProcess {
+    /// Ends the slicer an earlier run of the agent left behind in `workingDirectory` (killed with `kill -9`, it had
+    /// no chance to): its process group gets SIGKILL when the process named in `pidFile` still runs with that
+    /// directory on its command line (a recycled process id belongs to someone else and is left alone).
+    public static func endOrphan(pidFile: String, workingDirectory: String, logger: Logger) {
+        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+              let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1,
+              let commandLine = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
+              String(decoding: commandLine.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self).contains(workingDirectory) else { return }
+        logger.warning("ending slicer \(pid), left running by an agent that stopped unexpectedly")
+        if kill(-pid, SIGKILL) != 0 { kill(pid, SIGKILL) }
     }
 }
 

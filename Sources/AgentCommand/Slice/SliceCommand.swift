@@ -77,7 +77,7 @@ struct SliceCommand: AsyncParsableCommand {
                            gcodePartPath: part, printerProfile: profileText,
                            limits: SlicerProcessLimits(time: .milliseconds(Int64(timeLimit * 1000)), memoryBytes: memory))
         let bar = SliceProgressBar(interactive: isatty(STDOUT_FILENO) == 1)
-        print("slicing \(model) with \(installed), build volume \(printableVolume)")
+        FileHandle.standardOutput.write(Data("slicing \(model) with \(installed), build volume \(printableVolume)\n".utf8))
         let task = Task { try await SliceHandOff.run(job, with: installed, logger: Logger(label: "3dp-agent.slice")) { bar.show($0) } }
         let interrupt = SliceInterrupt { task.cancel() }
         defer { interrupt.stop() }

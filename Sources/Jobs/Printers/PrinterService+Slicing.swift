@@ -13,6 +13,10 @@ extension PrinterService {
         guard let slicing = support.slicing else {
             return fail(jobId, "no slicer available: this agent has no slicer configured")
         }
+        if printableVolume == nil, !isOnline {
+            _ = update(jobId) { $0.message = "waiting for the printer to connect and report its build volume" }
+            await waitUntilReady(atMost: Self.volumeWait)
+        }
         guard let volume = printableVolume else {
             return fail(jobId, "the printer's build volume is unknown (its firmware reports no M211 and the configuration sets no build_volume), so the model cannot be checked or sliced")
         }
@@ -137,9 +141,24 @@ extension PrinterService {
         notices.yield(.jobProgress(job))
     }
 
+    /// How long a slice waits for its printer to come up before it fails for want of a build volume.
+    static let volumeWait: Duration = .seconds(60)
+
+    private func waitUntilReady(atMost limit: Duration) async {
+        let (ready, sink) = AsyncStream.makeStream(of: Void.self)
+        readyWaiters.append(sink)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { for await _ in ready {} }
+            group.addTask { try? await Task.sleep(for: limit) }
+            await group.next()
+            group.cancelAll()
+        }
+        sink.finish()
+    }
+
     /// From the firmware's M211 when it reported one, else the configuration's `build_volume`.
     var printableVolume: PrintableVolume? {
-        if let endstops = firmwareIdentity?.buildVolume {
+        if let endstops = linkIdentity?.buildVolume ?? firmwareIdentity?.buildVolume {
             return PrintableVolume(x: endstops.max.x - endstops.min.x, y: endstops.max.y - endstops.min.y,
                                    z: endstops.max.z - endstops.min.z)
         }

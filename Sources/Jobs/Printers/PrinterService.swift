@@ -29,6 +29,8 @@ public actor PrinterService {
     var preparation: (jobId: String, cancel: @Sendable () -> Void)?
     /// The latest slicing progress of the job being sliced, repeated twice a second while the slicer is quiet.
     var slicingProgress: [String: SlicingProgress] = [:]
+    /// Slices waiting for the printer to connect and report its build volume (after the agent started).
+    var readyWaiters: [AsyncStream<Void>.Continuation] = []
     /// When each job's progress last went to the database: it is saved about once a second, not per line.
     var progressSavedAt: [String: ContinuousClock.Instant] = [:]
     /// The agent died while this printer printed: its heaters may still be on, with nobody left to switch them
@@ -171,6 +173,8 @@ public actor PrinterService {
             case .printing:
                 if let job = saved(queue.markOnPrinter(paused: false)) { notices.yield(.jobState(job)) }
             case .ready:
+                for waiter in readyWaiters { waiter.finish() }
+                readyWaiters.removeAll()
                 switchHeatersOffAfterACrash()
                 startNextJob()
             case .halted(let reason):
@@ -427,6 +431,8 @@ public actor PrinterService {
 
     public var currentState: PrinterState { state }
     public var firmwareIdentity: FirmwareIdentity? { identity }
+    /// What the link knows of the firmware now: M211's answer arrives after `connected` was reported.
+    var linkIdentity: FirmwareIdentity? { connection?.snapshot().identity }
     public var isOnline: Bool {
         switch state {
         case .disconnected, .connecting: return false
