@@ -15,13 +15,9 @@ import Testing
         do {
             return try SlicerDiscovery.find(.automatic)
         } catch {
-            throw SlicerMissing(reason: error.description)
+            // Skipped with the reason, not passed: CI installs all three slicers.
+            try Test.cancel("this test needs a slicer: \(error.description)")
         }
-    }
-
-    struct SlicerMissing: Error, CustomStringConvertible {
-        let reason: String
-        var description: String { "this test needs a slicer: \(reason)" }
     }
 
     /// A closed box as ASCII STL: `solid`, 12 facets.

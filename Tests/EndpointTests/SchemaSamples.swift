@@ -13,6 +13,7 @@ enum SchemaSamples {
         "contentServer": "https://content.example", "bytesDownloaded": 613_402, "contentSize": 613_402,
         "createdAt": "2026-11-21T10:00:00.123+0100", "startedAt": "2026-11-21T10:02:00+0100", "finishedAt": .null,
         "stage": "printing", "slicing": .null,
+        "printing": ["elapsedSeconds": 120, "remainingSeconds": 1430, "currentLayer": 12, "layerCount": 150],
         "print": [
             "slicer": "PrusaSlicer", "slicerVersion": "2.5.0", "estimatedSeconds": 1550, "filamentMillimetres": 765.4,
             "filamentGrams": 2.28, "layerCount": 150,
@@ -21,7 +22,7 @@ enum SchemaSamples {
     ]
 
     static let slicingJob: JSONValue = job
-        .setting("/state", to: "slicing").setting("/stage", to: "slicing").setting("/print", to: .null)
+        .setting("/state", to: "slicing").setting("/stage", to: "slicing").setting("/print", to: .null).setting("/printing", to: .null)
         .setting("/slicing", to: ["progress": 0.42, "stage": "Infilling layers", "slicer": "PrusaSlicer 2.5.0"])
 
     static let finishedJob: JSONValue = job
@@ -44,6 +45,7 @@ enum SchemaSamples {
             "serviceId": "prusa-mk3s.0", "jobId": "j-17", "progress": 0.5, "confirmedLines": 5_000,
             "totalLines": 10_000, "lastConfirmedFileLine": 5_400, "bytesDownloaded": 613_402, "contentSize": 613_402,
             "stage": "slicing", "slicing": ["progress": 0.42, "stage": "walls and skins 13/100", "slicer": "CuraEngine 4.13.0"],
+            "printing": .null,
         ],
         "job.state": ["serviceId": "prusa-mk3s.0", "job": finishedJob],
         "queue.changed": ["serviceId": "prusa-mk3s.0", "queue": [job, slicingJob.setting("/order", to: 2)]],

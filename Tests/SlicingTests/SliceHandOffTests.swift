@@ -18,14 +18,10 @@ import Testing
 
     private func installed(_ kind: SlicerKind) throws -> InstalledSlicer {
         guard let slicer = Self.installed.first(where: { $0.kind == kind }) else {
-            throw SlicerNotInstalled(kind: kind)
+            // Skipped with the reason, not passed: CI installs all three.
+            try Test.cancel("\(kind) is not installed here (apt-get install \(SlicerDiscovery.debianPackage(kind))): this case needs it")
         }
         return slicer
-    }
-
-    struct SlicerNotInstalled: Error, CustomStringConvertible {
-        let kind: SlicerKind
-        var description: String { "\(kind) is not installed here (apt-get install \(SlicerDiscovery.debianPackage(kind))): this test needs it" }
     }
 
     private func model(_ format: ModelFormat, ascii: Bool = false, mesh: TriangleMesh, in directory: String) throws -> String {

@@ -95,6 +95,7 @@ public struct CallbackPublisher: Sendable {
                 "contentSize": .integer(job.content?.size ?? 0),
                 "stage": JobDetailsView.stage(job),
                 "slicing": JobDetailsView.slicing(job),
+                "printing": JobDetailsView.printing(job),
             ]))
         case .jobState(let job):
             let order = await fleet.service(serviceId)?.order(of: job.id) ?? 0

@@ -50,6 +50,15 @@ extension ThreeDPSchema {
                 "contentSize": S.integer(minimum: 0),
                 "stage": S.ref("JobStage"),
                 "slicing": S.nullable(S.ref("JobSlicing")),
+                "printing": S.nullable(S.ref("JobPrinting")),
+            ]),
+            // While the job is on the printer: elapsed and remaining seconds (M73 R, else the slicer's estimate
+            // scaled by the progress; null when neither is known) and the layer from 1 (null when unmarked).
+            "JobPrinting": S.result([
+                "elapsedSeconds": S.integer(minimum: 0),
+                "remainingSeconds": S.nullable(S.integer(minimum: 0)),
+                "currentLayer": S.nullable(S.integer(minimum: 1)),
+                "layerCount": S.nullable(S.integer(minimum: 0)),
             ]),
             // What the job does now: its state, with `printing` for a paused print too.
             "JobStage": S.oneOf(["downloading", "slicing", "printing"] + jobStates.filter {
@@ -119,6 +128,7 @@ extension ThreeDPSchema {
             "stage": S.ref("JobStage"),
             "slicing": S.nullable(S.ref("JobSlicing")),
             "print": S.nullable(S.ref("PrintInfo")),
+            "printing": S.nullable(S.ref("JobPrinting")),
         ])
     }
 

@@ -23,6 +23,26 @@ enum JobDetailsView {
         ])
     }
 
+    /// While the job is on the printer: how long it has printed, how long it still takes (the slicer's `M73 R` at
+    /// the line the printer confirmed, else its estimate scaled by the progress), and the layer it is in.
+    static func printing(_ job: PrintJob, now: Date = Date()) -> JSONValue {
+        guard job.state.isOnPrinter, let started = job.startedAt else { return .null }
+        let line = job.lastConfirmedFileLine
+        var remaining: Int?
+        if let marked = job.timeline?.remainingSeconds(atFileLine: line) {
+            remaining = marked
+        } else if let estimate = job.printInfo?.estimatedSeconds {
+            remaining = Int((Double(estimate) * (1 - min(max(job.progress, 0), 1))).rounded())
+        }
+        let layerCount = job.printInfo?.layerCount ?? job.timeline.flatMap { $0.layerCount > 0 ? $0.layerCount : nil }
+        return .object([
+            "elapsedSeconds": .integer(Int64(max(0, now.timeIntervalSince(started)).rounded())),
+            "remainingSeconds": remaining.map { .integer(Int64($0)) } ?? .null,
+            "currentLayer": job.timeline?.layer(atFileLine: line).map { .integer(Int64($0)) } ?? .null,
+            "layerCount": layerCount.map { .integer(Int64($0)) } ?? .null,
+        ])
+    }
+
     /// The print's facts, null until its G-code is ready. The thumbnail is a PNG in base64 (at most a few
     /// dozen KB as slicers write them).
     static func printInfo(_ job: PrintJob) -> JSONValue {

@@ -26,6 +26,7 @@ public enum JobView {
             "stage": JobDetailsView.stage(job),
             "slicing": JobDetailsView.slicing(job),
             "print": JobDetailsView.printInfo(job),
+            "printing": JobDetailsView.printing(job),
         ])
     }
 

@@ -138,15 +138,16 @@ extension PrinterService {
     func checkAndMarkReady(_ jobId: String, path: String, resumedFrom: Int64) async {
         let maxLineLength = settings.link.maxLineLength
         let summary: GCodeFileSummary
+        let timeline: PrintTimeline
         do {
-            summary = try await Task.detached(priority: .utility) {
-                try GCodeFileReader.validate(path: path, maxLineLength: maxLineLength)
+            (summary, timeline) = try await Task.detached(priority: .utility) {
+                (try GCodeFileReader.validate(path: path, maxLineLength: maxLineLength), PrintTimeline.read(path: path))
             }.value
         } catch {
             return fail(jobId, "the G-code cannot be printed: \(error)")
         }
         guard let ready = saved(try? queue.markReady(jobId, spoolPath: path, totalLines: summary.commandCount,
-                                                     printInfo: PrintInfo(summary.metadata))) else {
+                                                     printInfo: PrintInfo(summary.metadata), timeline: timeline)) else {
             // Stopped while its last bytes arrived: the finished download has no job left to print it.
             if let stopped = queue.job(jobId) { removeSpoolFile(of: stopped) }
             return
