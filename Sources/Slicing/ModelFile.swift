@@ -6,9 +6,9 @@ public enum ModelFile {
     /// Reads the whole file once (bounded by `limits`). The mesh is returned for OBJ and 3MF, whose conversion
     /// needs it; an STL is summarised as it is read.
     public static func read(path: String, format: ModelFormat, limits: ModelLimits = .board) throws(ModelError) -> (summary: ModelSummary, mesh: TriangleMesh?) {
-        var bytes = try contents(of: path, limit: limits.maximumFileBytes)
-        // A NUL after the end, so that number parsing stops there.
-        bytes.append(0)
+        // With a NUL after the end, so that number parsing stops there (read in place: no second copy of a
+        // large file).
+        let bytes = try contents(of: path, limit: limits.maximumFileBytes, terminated: true)
         return try bytes.withUnsafeBufferPointer { all throws(ModelError) in
             let buffer = UnsafeBufferPointer(rebasing: all[0..<(all.count - 1)])
             switch format {
@@ -40,7 +40,7 @@ public enum ModelFile {
         return ModelSummary(format: format, triangleCount: mesh.triangles.count, bounds: bounds)
     }
 
-    static func contents(of path: String, limit: Int) throws(ModelError) -> [UInt8] {
+    static func contents(of path: String, limit: Int, terminated: Bool = false) throws(ModelError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .unreadable("\(path): \(errnoText())") }
         defer { close(descriptor) }
@@ -49,7 +49,7 @@ public enum ModelFile {
         guard (status.st_mode & S_IFMT) == S_IFREG else { throw .unreadable("\(path) is not a regular file") }
         let size = Int(status.st_size)
         guard size <= limit else { throw .tooLarge("the file has \(size >> 20) MB; the limit is \(limit >> 20) MB") }
-        var bytes = [UInt8](repeating: 0, count: size)
+        var bytes = [UInt8](repeating: 0, count: size + (terminated ? 1 : 0))
         var filled = 0
         while filled < size {
             let count = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + filled, size - filled) }
@@ -61,6 +61,7 @@ public enum ModelFile {
             filled += count
         }
         bytes.removeSubrange(filled...)
+        if terminated { bytes.append(0) }
         return bytes
     }
 }

@@ -98,6 +98,14 @@ import Testing
                 $0["callbackId"] == "job.progress" && $0["result"]?["stage"] == "slicing"
                     && ($0["result"]?["slicing"]?["progress"]?.doubleValue ?? 0) > 0
             }
+            // printer.status and queue.list show the slice.
+            let status = try await agent.result("printer.status", ["serviceId": "vp1"], token: agent.harnessToken)
+            #expect(status["preparing"]?["jobId"]?.stringValue == jobId)
+            #expect(status["preparing"]?["state"] == "slicing")
+            let queue = try await agent.result("queue.list", ["serviceId": "vp1"], token: agent.harnessToken)
+            let listed = queue["jobs"]?.arrayValue?.first { $0["jobId"]?.stringValue == jobId }
+            #expect(listed?["stage"] == "slicing")
+            #expect((listed?["slicing"]?["progress"]?.doubleValue ?? 0) > 0)
             let stopped = ContinuousClock.now
             let answer = try await agent.result("print.stop", ["jobId": .string(jobId)], token: agent.harnessToken)
             #expect(answer["job"]?["state"] == "cancelled" || answer["queue"] != nil)

@@ -31,7 +31,7 @@ enum SchemaSamples {
 
     static let printerStatus: JSONValue = [
         "serviceId": "prusa-mk3s.0", "state": "printing", "nozzles": [nozzle], "bed": reading, "chamber": .null,
-        "job": job, "queuedJobs": 2, "queueHold": .null, "measuredAt": "2026-11-21T10:05:00.5+0100", "timestampFromAgent": true,
+        "job": job, "preparing": slicingJob, "queuedJobs": 2, "queueHold": .null, "measuredAt": "2026-11-21T10:05:00.5+0100", "timestampFromAgent": true,
         "reportedAt": "2026-11-21T10:05:00.512+0100",
     ]
 

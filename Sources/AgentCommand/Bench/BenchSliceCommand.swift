@@ -44,7 +44,7 @@ struct BenchSliceCommand: AsyncParsableCommand {
         logger.logLevel = .warning
 
         var agentTimes: [Double] = [], bareTimes: [Double] = [], ratios: [Double] = []
-        var slicerPeaks: [Int] = [], rssGrowth: [Int] = [], rates: [Double] = [], gaps: [Double] = []
+        var slicerPeaks: [Int] = [], rssGrowth: [Int] = [], wholeGrowth: [Int] = [], rates: [Double] = [], gaps: [Double] = []
         for run in 1...runs {
             // The bare command line: the same profile and arguments, spawned directly, no limits, output discarded.
             let bareOutput = "\(directory)/bare.gcode"
@@ -62,7 +62,11 @@ struct BenchSliceCommand: AsyncParsableCommand {
                                gcodePartPath: "\(directory)/agent.gcode.part",
                                limits: SlicerProcessLimits(niceness: niceness))
             let started = ContinuousClock.now
-            let result = try await SliceHandOff.run(job, with: installed, logger: logger) { _ in arrivals.mark() }
+            let result = try await SliceHandOff.run(job, with: installed, logger: logger) { progress in
+                // The slicer runs from its first report on; the model was read and freed before.
+                if progress.stage != "reading the model" { sampler.slicerStarted() }
+                arrivals.mark()
+            }
             let agentSeconds = (ContinuousClock.now - started).seconds
             let peak = sampler.stop()
             unlink(job.gcodePartPath)
@@ -72,16 +76,17 @@ struct BenchSliceCommand: AsyncParsableCommand {
             bareTimes.append(bareSeconds)
             ratios.append(agentSeconds / bareSeconds)
             slicerPeaks.append(max(result.peakResidentBytes, bare.peakResidentBytes))
-            rssGrowth.append(max(0, peak - before))
+            rssGrowth.append(max(0, peak.whileSlicing - before))
+            wholeGrowth.append(max(0, peak.whole - before))
             rates.append(Double(arrivals.count) / agentSeconds)
             gaps.append(arrivals.longestGap)
-            print(String(format: "run %d: bare %.2f s, agent %.2f s, ratio %.3f; slicer peak RSS %d MB; agent RSS +%.1f MB; %d progress reports (%.1f/s, longest gap %.2f s)",
+            print(String(format: "run %d: bare %.2f s, agent %.2f s, ratio %.3f; slicer peak RSS %d MB; agent RSS +%.1f MB while the slicer ran (+%.1f MB reading the model); %d progress reports (%.1f/s, longest gap %.2f s)",
                          run, bareSeconds, agentSeconds, agentSeconds / bareSeconds, result.peakResidentBytes >> 20,
-                         Double(max(0, peak - before)) / 1_048_576, arrivals.count, Double(arrivals.count) / agentSeconds, arrivals.longestGap))
+                         Double(max(0, peak.whileSlicing - before)) / 1_048_576, Double(max(0, peak.whole - before)) / 1_048_576, arrivals.count, Double(arrivals.count) / agentSeconds, arrivals.longestGap))
         }
-        print(String(format: "median: bare %.2f s, agent %.2f s, ratio %.3f; slicer peak RSS %d MB; agent RSS +%.1f MB; progress %.1f/s from the slicer (longest gap %.2f s; the job pipeline repeats the latest every 0.4 s)",
+        print(String(format: "median: bare %.2f s, agent %.2f s, ratio %.3f; slicer peak RSS %d MB; agent RSS +%.1f MB while the slicer ran (+%.1f MB reading the model); progress %.1f/s from the slicer (longest gap %.2f s; the job pipeline repeats the latest every 0.4 s)",
                      Self.median(bareTimes), Self.median(agentTimes), Self.median(ratios), Int(Self.median(slicerPeaks.map(Double.init))) >> 20,
-                     Self.median(rssGrowth.map(Double.init)) / 1_048_576, Self.median(rates), Self.median(gaps)))
+                     Self.median(rssGrowth.map(Double.init)) / 1_048_576, Self.median(wholeGrowth.map(Double.init)) / 1_048_576, Self.median(rates), Self.median(gaps)))
     }
 
     static func median(_ values: [Double]) -> Double {
@@ -134,6 +139,8 @@ private final class Arrivals: @unchecked Sendable {
 private final class RSSSampler: @unchecked Sendable {
     private let lock = NSLock()
     private var peak = 0
+    private var slicerPeak = 0
+    private var slicing = false
     private var running = true
     private let done = DispatchSemaphore(value: 0)
 
@@ -141,17 +148,32 @@ private final class RSSSampler: @unchecked Sendable {
         Thread.detachNewThread { [self] in
             while lock.withLock({ running }) {
                 let now = Self.resident()
-                lock.withLock { peak = max(peak, now) }
+                lock.withLock {
+                    peak = max(peak, now)
+                    if slicing { slicerPeak = max(slicerPeak, now) }
+                }
                 Thread.sleep(forTimeInterval: 0.05)
             }
             done.signal()
         }
     }
 
-    func stop() -> Int {
+    func slicerStarted() {
+        lock.withLock { slicing = true }
+    }
+
+    /// The peak over the whole hand-off, and over the time the slicer ran.
+    func stop() -> (whole: Int, whileSlicing: Int) {
         lock.withLock { running = false }
         done.wait()
-        return lock.withLock { peak }
+        return lock.withLock {
+            let result = (peak, slicerPeak)
+            peak = 0
+            slicerPeak = 0
+            slicing = false
+            running = true
+            return result
+        }
     }
 
     static func resident() -> Int {

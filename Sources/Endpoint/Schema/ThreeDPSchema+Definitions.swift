@@ -141,6 +141,8 @@ extension ThreeDPSchema {
             "bed": S.nullable(S.ref("Reading")),
             "chamber": S.nullable(S.ref("Reading")),
             "job": S.nullable(S.ref("Job")),
+            // The job being downloaded or sliced for this printer (its `slicing` shows the slice), or null.
+            "preparing": S.nullable(S.ref("Job")),
             "queuedJobs": S.integer(minimum: 0),
             // Why the queue waits for a person (print.resume with the serviceId releases it); null when it runs.
             "queueHold": S.nullable(S.string),

@@ -443,6 +443,7 @@ public actor PrinterService {
     public func statusReport(now: Date = Date()) -> PrinterStatusReport {
         PrinterStatusReport(serviceId: serviceId, state: state, temperature: temperature, measuredAt: measuredAt,
                             job: queue.current, queuedJobs: queue.active.count - (queue.current == nil ? 0 : 1), queueHold: queue.holdReason,
-                            reportedAt: now)
+                            reportedAt: now,
+                            preparing: queue.active.first { $0.state == .downloading || $0.state == .slicing })
     }
 }
