@@ -80,8 +80,8 @@ struct BenchSliceCommand: AsyncParsableCommand {
             wholeGrowth.append(max(0, peak.whole - before))
             rates.append(Double(arrivals.count) / agentSeconds)
             gaps.append(arrivals.longestGap)
-            print(String(format: "run %d: bare %.2f s, agent %.2f s, ratio %.3f; slicer peak RSS %d MB; agent RSS +%.1f MB while the slicer ran (+%.1f MB reading the model); %d progress reports (%.1f/s, longest gap %.2f s)",
-                         run, bareSeconds, agentSeconds, agentSeconds / bareSeconds, result.peakResidentBytes >> 20,
+            print(String(format: "run %d: bare %.2f s, agent %.2f s (its slicer process %.2f s), ratio %.3f; slicer peak RSS %d MB; agent RSS +%.1f MB while the slicer ran (+%.1f MB reading the model); %d progress reports (%.1f/s, longest gap %.2f s)",
+                         run, bareSeconds, agentSeconds, result.wallTime.seconds, agentSeconds / bareSeconds, result.peakResidentBytes >> 20,
                          Double(max(0, peak.whileSlicing - before)) / 1_048_576, Double(max(0, peak.whole - before)) / 1_048_576, arrivals.count, Double(arrivals.count) / agentSeconds, arrivals.longestGap))
         }
         print(String(format: "median: bare %.2f s, agent %.2f s, ratio %.3f; slicer peak RSS %d MB; agent RSS +%.1f MB while the slicer ran (+%.1f MB reading the model); progress %.1f/s from the slicer (longest gap %.2f s; the job pipeline repeats the latest every 0.4 s)",
