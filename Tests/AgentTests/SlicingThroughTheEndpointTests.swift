@@ -2,6 +2,7 @@ import Board
 import ContentServer
 import Endpoint
 import Foundation
+import Logging
 import Slicing
 import Testing
 
@@ -115,6 +116,43 @@ import Testing
             }
             #expect(Flow.spoolFiles(spool).isEmpty)
             #expect(ContinuousClock.now - stopped < .seconds(5))
+        }
+    }
+
+    /// SIGTERM's graceful shutdown while a model is sliced: the slicer ends with the agent, and the job stays
+    /// `slicing` on disk (it slices again after the restart, see SlicingCrashRecoveryTests).
+    @Test func shuttingDownTheAgentEndsTheSlicer() async throws {
+        _ = try Self.requireSlicer()
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("3dp-content-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Data(try sphereSTL()).write(to: root.appendingPathComponent("ball.stl"))
+        var quiet = Logger(label: "content-server.test")
+        quiet.logLevel = .critical
+        try await ContentServer.serve(ContentServerSettings(root: root.path, port: 0, adminKey: "admin-key-for-tests"),
+                                      logger: quiet) { server in
+            let trusted = ContentServerEntry(url: server.baseURL, name: "test content", allowPlainHTTP: true)
+            let agent = try await AgentUnderTest.start(contentServers: [trusted], configurePrinter: { $0.baudRate = 1_000_000 })
+            var slicerPid: Int32?
+            do {
+                let subscription = try await Flow.subscribe(agent)
+                let jobId = try #require(try await Flow.start(agent, server, contentId: "ball.stl")["job"]?["jobId"]?.stringValue)
+                _ = try await Collect.collect(agent, subscription) {
+                    $0["callbackId"] == "job.progress" && ($0["result"]?["slicing"]?["progress"]?.doubleValue ?? 0) > 0
+                }
+                let pidFile = agent.stateDirectory.appendingPathComponent("spool/\(jobId).slicing/slicer.pid")
+                slicerPid = Int32(try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
+            } catch {
+                await agent.stop()
+                throw error
+            }
+            let pid = try #require(slicerPid)
+            #expect(FileManager.default.fileExists(atPath: "/proc/\(pid)/cmdline"))
+            let stopping = ContinuousClock.now
+            await agent.stop()
+            #expect(ContinuousClock.now - stopping < .seconds(10))
+            #expect(!FileManager.default.fileExists(atPath: "/proc/\(pid)/cmdline") || SlicingCrashRecoveryTests.isZombie(pid),
+                    "the slicer ended with the agent")
         }
     }
 
