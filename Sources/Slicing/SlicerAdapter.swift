@@ -85,5 +85,6 @@ extension SlicerAdapter {
 extension String {
     var localizedStandardContainsOutOfMemory: Bool {
         lowercased().contains("out of memory") || contains("std::length_error") || contains("Cannot allocate memory")
+            || contains("failed to map segment") || contains("thread_resource_error")
     }
 }

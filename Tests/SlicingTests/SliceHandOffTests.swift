@@ -99,6 +99,20 @@ import Testing
         }
     }
 
+    /// An address-space limit far below what the slicer needs: the slice fails as a memory limit, not as a crash.
+    @Test(arguments: SlicerKind.allCases) func memoryLimit(kind: SlicerKind) async throws {
+        let slicer = try installed(kind)
+        let directory = try ModelFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = try model(.stl, mesh: ModelFixtures.sphere(radius: 30, rings: 60, segments: 60), in: directory)
+        let job = SliceJob(modelPath: path, format: .stl, volume: Self.volume, workingDirectory: "\(directory)/work",
+                           gcodePartPath: "\(directory)/part.gcode.part", limits: SlicerProcessLimits(memoryBytes: 48 << 20))
+        await #expect(throws: SlicingFailure.memoryLimit(48 << 20)) {
+            _ = try await SliceHandOff.run(job, with: slicer, logger: Logger(label: "test")) { _ in }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["part.stl"])
+    }
+
     /// Stopped in the middle: the slicer ends within its grace period, no part file, no slicer directory.
     @Test(arguments: SlicerKind.allCases) func cancelMidSliceLeavesNothing(kind: SlicerKind) async throws {
         let slicer = try installed(kind)
