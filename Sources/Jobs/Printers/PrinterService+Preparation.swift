@@ -135,16 +135,27 @@ extension PrinterService {
     }
 
     /// Every line must fit the firmware before the job may print, so that a print never stops half-way.
-    func checkAndMarkReady(_ jobId: String, path: String, resumedFrom: Int64) async {
+    /// - Parameter part: a sliced job's G-code, checked there and only then renamed to `path`.
+    func checkAndMarkReady(_ jobId: String, path: String, resumedFrom: Int64, renamingFrom part: String? = nil) async {
         let maxLineLength = settings.link.maxLineLength
         let summary: GCodeFileSummary
         let timeline: PrintTimeline
         do {
+            let checked = part ?? path
             (summary, timeline) = try await Task.detached(priority: .utility) {
-                (try GCodeFileReader.validate(path: path, maxLineLength: maxLineLength), PrintTimeline.read(path: path))
+                (try GCodeFileReader.validate(path: checked, maxLineLength: maxLineLength), PrintTimeline.read(path: checked))
             }.value
         } catch {
             return fail(jobId, "the G-code cannot be printed: \(error)")
+        }
+        if let part {
+            guard queue.job(jobId).map({ !$0.state.isFinished }) == true else {
+                unlink(part)
+                return
+            }
+            guard rename(part, path) == 0 else {
+                return fail(jobId, "the sliced G-code cannot be moved into place: \(String(cString: strerror(errno)))")
+            }
         }
         guard let ready = saved(try? queue.markReady(jobId, spoolPath: path, totalLines: summary.commandCount,
                                                      printInfo: PrintInfo(summary.metadata), timeline: timeline)) else {

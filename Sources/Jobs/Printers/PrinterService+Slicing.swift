@@ -92,19 +92,18 @@ extension PrinterService {
         }
     }
 
-    /// The G-code part is checked, renamed into place; the model is no longer needed.
+    /// The G-code part (fsynced by the hand-off) is checked line by line, then renamed into place; the model is
+    /// no longer needed once the job is ready.
     private func finishSlice(_ jobId: String, spool: String, modelPath: String) async {
         let part = Self.gcodePartPath(jobId, spool: spool)
-        let final = Self.gcodePath(jobId, spool: spool)
         guard queue.job(jobId)?.state == .slicing else {
             unlink(part)
             return
         }
-        guard rename(part, final) == 0 else {
-            return fail(jobId, "the sliced G-code cannot be moved into place: \(String(cString: strerror(errno)))")
-        }
-        unlink(modelPath)
-        await checkAndMarkReady(jobId, path: final, resumedFrom: 0)
+        let final = Self.gcodePath(jobId, spool: spool)
+        await checkAndMarkReady(jobId, path: final, resumedFrom: 0, renamingFrom: part)
+        // Ready (or already printing): the G-code is in place and the model has served.
+        if FileManager.default.fileExists(atPath: final) { unlink(modelPath) }
     }
 
     /// Hands the slicer's progress to Managers: each new point at once, and the latest again every
