@@ -31,7 +31,16 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(name: "GCode"),
+        .target(
+            name: "Slicing",
+            dependencies: ["GCode", "CZlib", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "PrinterLink",
             dependencies: ["GCode", .product(name: "Logging", package: "swift-log")]
@@ -53,7 +62,7 @@ let package = Package(
         ),
         .target(
             name: "Jobs",
-            dependencies: ["PrinterLink", "GCode", "Content", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["PrinterLink", "GCode", "Content", "Slicing", .product(name: "Logging", package: "swift-log"),
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
@@ -72,7 +81,7 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "GCode", "PrinterLink", "VirtualPrinter", "Board", "Jobs", "Endpoint", "Content",
+                "GCode", "PrinterLink", "VirtualPrinter", "Board", "Jobs", "Endpoint", "Content", "Slicing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -82,7 +91,7 @@ let package = Package(
             name: "AgentCommand",
             dependencies: [
                 "Agent", "GCode", "PrinterLink", "VirtualPrinter", "Board", "Jobs", "Endpoint", "ManagerClient",
-                "Content", "ContentServer",
+                "Content", "ContentServer", "Slicing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -104,6 +113,7 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "GCodeTests", dependencies: ["GCode"]),
+        .testTarget(name: "SlicingTests", dependencies: ["Slicing", "GCode", "CZlib", .product(name: "Logging", package: "swift-log")], exclude: ["Fixtures"]),
         .testTarget(name: "PrinterLinkTests", dependencies: ["PrinterLink", "GCode", "VirtualPrinter"]),
         .testTarget(name: "VirtualPrinterTests", dependencies: ["VirtualPrinter", "GCode"]),
         .testTarget(name: "BoardTests", dependencies: ["Board"]),
@@ -119,7 +129,7 @@ let package = Package(
                                                          .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                          .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "PrinterLink", "VirtualPrinter", "GCode", "Jobs", "Endpoint",
-                                                       "ManagerClient", "Board", "Content", "ContentServer",
+                                                       "ManagerClient", "Board", "Content", "ContentServer", "Slicing",
                                                        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                        .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]),

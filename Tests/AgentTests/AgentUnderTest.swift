@@ -21,6 +21,7 @@ final class AgentUnderTest: AgentEndpoint, @unchecked Sendable {
                       logs: CapturedLogs? = nil, contentServers: [ContentServerEntry] = [], spoolQuotaMegabytes: Int? = nil,
                       networkPolicy: EndpointNetworkPolicy? = nil,
                       configurePrinter: (inout VirtualPrinterConfiguration) -> Void = { _ in },
+                      configureAgent: (inout AgentConfiguration) -> Void = { _ in },
                       prepareState: (URL) throws -> Void = { _ in }) async throws -> AgentUnderTest {
         var printers: [VirtualPrinter] = []
         for _ in 0..<count {
@@ -44,6 +45,7 @@ final class AgentUnderTest: AgentEndpoint, @unchecked Sendable {
         configuration.printers.entries = printers.enumerated().map { index, printer in
             PrinterEntry(id: "vp\(index + 1)", port: printer.devicePath, baud: 1_000_000)
         }
+        configureAgent(&configuration)
         // A token paired before the start: tests can watch the printers come up through callbacks at once.
         let harnessToken = try AccessTokenStore(directory: state).issue(label: "harness", now: Date()).token
         // What an earlier run (or a power cut) left in the state directory.
@@ -82,12 +84,13 @@ final class AgentUnderTest: AgentEndpoint, @unchecked Sendable {
                      logs: CapturedLogs? = nil, contentServers: [ContentServerEntry] = [], spoolQuotaMegabytes: Int? = nil,
                      networkPolicy: EndpointNetworkPolicy? = nil,
                      configurePrinter: (inout VirtualPrinterConfiguration) -> Void = { _ in },
+                     configureAgent: (inout AgentConfiguration) -> Void = { _ in },
                      prepareState: (URL) throws -> Void = { _ in },
                      _ body: (AgentUnderTest) async throws -> Void) async throws {
         let agent = try await start(printers: count, statusInterval: statusInterval, clientQueue: clientQueue, logs: logs,
                                     contentServers: contentServers, spoolQuotaMegabytes: spoolQuotaMegabytes,
                                     networkPolicy: networkPolicy, configurePrinter: configurePrinter,
-                                    prepareState: prepareState)
+                                    configureAgent: configureAgent, prepareState: prepareState)
         do {
             try await body(agent)
         } catch {

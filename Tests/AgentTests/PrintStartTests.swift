@@ -13,7 +13,8 @@ import Testing
 
     /// A content server over `files` and an agent that trusts it (plain http on loopback), both stopped afterwards.
     static func withAgentAndContent(_ files: [String: String], faults: ContentFaults = .none, spoolQuotaMegabytes: Int? = nil,
-                                    logs: CapturedLogs? = nil,
+                                    logs: CapturedLogs? = nil, binaryFiles: [String: [UInt8]] = [:],
+                                    configureAgent: (inout AgentConfiguration) -> Void = { _ in },
                                     _ body: (AgentUnderTest, RunningContentServer, URL) async throws -> Void) async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("3dp-content-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -21,13 +22,16 @@ import Testing
         for (name, text) in files {
             try text.write(to: root.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
+        for (name, bytes) in binaryFiles {
+            try Data(bytes).write(to: root.appendingPathComponent(name))
+        }
         var logger = Logger(label: "content-server.test")
         logger.logLevel = .warning
         let settings = ContentServerSettings(root: root.path, port: 0, adminKey: "admin-key-for-tests", faults: faults)
         try await ContentServer.serve(settings, logger: logger) { server in
             let trusted = ContentServerEntry(url: server.baseURL, name: "test content", allowPlainHTTP: true)
             try await AgentUnderTest.with(logs: logs, contentServers: [trusted], spoolQuotaMegabytes: spoolQuotaMegabytes,
-                                          configurePrinter: { $0.baudRate = 1_000_000 }) { agent in
+                                          configurePrinter: { $0.baudRate = 1_000_000 }, configureAgent: configureAgent) { agent in
                 try await body(agent, server, agent.stateDirectory.appendingPathComponent("spool"))
             }
         }
@@ -194,7 +198,8 @@ import Testing
     }
 
     @Test func aModelWithoutASlicerFailsWithNoSlicerAvailable() async throws {
-        try await Self.withAgentAndContent(["bracket.stl": "solid bracket\nendsolid bracket\n"]) { agent, server, _ in
+        try await Self.withAgentAndContent(["bracket.stl": "solid bracket\nendsolid bracket\n"],
+                                           configureAgent: { $0.slicing.slicer = "off" }) { agent, server, _ in
             let subscription = try await Self.subscribe(agent)
             let jobId = try #require(try await Self.start(agent, server, contentId: "bracket.stl")["job"]?["jobId"]?.stringValue)
             let (finished, _) = try await Self.finalState(agent, subscription, jobId: jobId)

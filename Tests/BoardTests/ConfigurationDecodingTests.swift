@@ -249,7 +249,37 @@ struct ConfigurationDecodingTests {
                 "test.toml: line 3, column 11: 'ca_file' in [[content_server]] 1 must be an absolute path such as /etc/3dp-agent/content-ca.pem, not 'ca.pem'"),
         Refused("url = \"https://a.example\"",
                 "test.toml: line 1, column 1: 'url' is outside any section; it belongs under [[content_server]]"),
+        // [slicing] and slicer_profile
+        Refused("[slicing]\nslicer = \"cura\"",
+                "test.toml: line 2, column 10: 'slicer' in [slicing] must be one of auto, prusaslicer, curaengine, slic3r, off, not 'cura'"),
+        Refused("[slicing]\nslicer = \"slic3r\"\npath = \"slic3r\"", "test.toml: line 3, column 8: 'path' in [slicing] must be an absolute path such as /usr/bin/prusa-slicer, not 'slic3r'"),
+        Refused("[slicing]\npath = \"/usr/bin/prusa-slicer\"",
+                "test.toml: line 2, column 8: 'path' in [slicing] names one slicer's program: set 'slicer' to prusaslicer, curaengine or slic3r too"),
+        Refused("[slicing]\ntime_limit = 5", "test.toml: line 2, column 14: 'time_limit' in [slicing] must be 10…86400 seconds, not 5"),
+        Refused("[slicing]\nmemory_limit_mb = 64", "test.toml: line 2, column 19: 'memory_limit_mb' in [slicing] must be 128…1_048_576, not 64"),
+        Refused("[slicing]\nslicer = 1", "test.toml: line 2, column 10: 'slicer' in [slicing] must be a string, not an integer"),
+        Refused("[[printer]]\nid = \"a\"\nport = \"/dev/ttyACM0\"\nslicer_profile = \"mine.ini\"", "test.toml: line 4, column 18: 'slicer_profile' in [[printer]] 1 must be an absolute path such as /etc/3dp-agent/my-printer.ini, not 'mine.ini'"),
+        Refused("slicer = \"auto\"", "test.toml: line 1, column 1: 'slicer' is outside any section; it belongs under [slicing]"),
     ]
+
+    @Test func readsSlicing() throws {
+        #expect(try parse("").slicing == SlicingConfiguration(slicer: "auto", path: nil, timeLimit: .seconds(3600), memoryLimitMegabytes: 2048))
+        let configuration = try parse("""
+            [slicing]
+            slicer = "curaengine"
+            path = "/opt/cura/CuraEngine"
+            time_limit = 600
+            memory_limit_mb = 768
+            [[printer]]
+            id = "a"
+            port = "/dev/ttyACM0"
+            slicer_profile = "/etc/3dp-agent/a.def.json"
+            """)
+        #expect(configuration.slicing == SlicingConfiguration(slicer: "curaengine", path: "/opt/cura/CuraEngine",
+                                                              timeLimit: .seconds(600), memoryLimitMegabytes: 768))
+        #expect(configuration.printers.entries.first?.slicerProfile == "/etc/3dp-agent/a.def.json")
+        #expect(try parse("[slicing]\nslicer = \"off\"").slicing.slicer == "off")
+    }
 
     @Test func readsContentServers() throws {
         let configuration = try parse("""

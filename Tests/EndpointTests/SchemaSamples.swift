@@ -12,7 +12,18 @@ enum SchemaSamples {
         "progress": 0.25, "confirmedLines": 2_500, "totalLines": 10_000, "lastConfirmedFileLine": 2_731,
         "contentServer": "https://content.example", "bytesDownloaded": 613_402, "contentSize": 613_402,
         "createdAt": "2026-11-21T10:00:00.123+0100", "startedAt": "2026-11-21T10:02:00+0100", "finishedAt": .null,
+        "stage": "printing", "slicing": .null,
+        "printing": ["elapsedSeconds": 120, "remainingSeconds": 1430, "currentLayer": 12, "layerCount": 150],
+        "print": [
+            "slicer": "PrusaSlicer", "slicerVersion": "2.5.0", "estimatedSeconds": 1550, "filamentMillimetres": 765.4,
+            "filamentGrams": 2.28, "layerCount": 150,
+            "thumbnail": ["width": 16, "height": 16, "mediaType": "image/png", "base64": "iVBORw0KGgo="],
+        ],
     ]
+
+    static let slicingJob: JSONValue = job
+        .setting("/state", to: "slicing").setting("/stage", to: "slicing").setting("/print", to: .null).setting("/printing", to: .null)
+        .setting("/slicing", to: ["progress": 0.42, "stage": "Infilling layers", "slicer": "PrusaSlicer 2.5.0"])
 
     static let finishedJob: JSONValue = job
         .setting("/order", to: 0).setting("/state", to: "completed").setting("/progress", to: 1)
@@ -20,7 +31,7 @@ enum SchemaSamples {
 
     static let printerStatus: JSONValue = [
         "serviceId": "prusa-mk3s.0", "state": "printing", "nozzles": [nozzle], "bed": reading, "chamber": .null,
-        "job": job, "queuedJobs": 2, "queueHold": .null, "measuredAt": "2026-11-21T10:05:00.5+0100", "timestampFromAgent": true,
+        "job": job, "preparing": slicingJob, "queuedJobs": 2, "queueHold": .null, "measuredAt": "2026-11-21T10:05:00.5+0100", "timestampFromAgent": true,
         "reportedAt": "2026-11-21T10:05:00.512+0100",
     ]
 
@@ -33,9 +44,11 @@ enum SchemaSamples {
         "job.progress": [
             "serviceId": "prusa-mk3s.0", "jobId": "j-17", "progress": 0.5, "confirmedLines": 5_000,
             "totalLines": 10_000, "lastConfirmedFileLine": 5_400, "bytesDownloaded": 613_402, "contentSize": 613_402,
+            "stage": "slicing", "slicing": ["progress": 0.42, "stage": "walls and skins 13/100", "slicer": "CuraEngine 4.13.0"],
+            "printing": .null,
         ],
         "job.state": ["serviceId": "prusa-mk3s.0", "job": finishedJob],
-        "queue.changed": ["serviceId": "prusa-mk3s.0", "queue": [job, job.setting("/order", to: 2).setting("/state", to: "queued")]],
+        "queue.changed": ["serviceId": "prusa-mk3s.0", "queue": [job, slicingJob.setting("/order", to: 2)]],
         "printer.error": ["serviceId": "prusa-mk3s.0", "kind": "thermalRunaway", "message": "bed heater", "at": "2026-11-21T10:06:00+0100"],
         "printer.message": ["serviceId": "prusa-mk3s.0", "kind": "display", "text": "Layer 12", "at": "2026-11-21T10:06:01-0000"],
     ]

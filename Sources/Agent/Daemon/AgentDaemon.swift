@@ -4,6 +4,7 @@ import Endpoint
 import Foundation
 import Jobs
 import Logging
+import Slicing
 import ServiceLifecycle
 
 /// `3dp-agent run`: every printer of the board served over 3DP-1, each long-running part a `Service` of one
@@ -56,8 +57,21 @@ public struct AgentDaemon: Sendable {
         SpoolAudit.run(spool: spool.path, orphans: stateDirectory.appendingPathComponent("orphans").path, store: store,
                        logger: logger)
         content = ContentClient(settings: Self.contentSettings(configuration, spool: spool.path), logger: logger)
-        fleet = PrinterFleet(support: JobSupport(store: store, content: content, spoolDirectory: spool.path),
+        fleet = PrinterFleet(support: JobSupport(store: store, content: content, spoolDirectory: spool.path,
+                                                 slicing: Self.slicingSupport(configuration.slicing)),
                              logger: logger)
+    }
+
+    /// The configuration's [slicing]; nil when it is `off`. Which slicer is installed is looked up per slice, so
+    /// a slicer installed while the agent runs is used without a restart.
+    static func slicingSupport(_ slicing: SlicingConfiguration) -> SlicingSupport? {
+        let choice: SlicerChoice
+        switch slicing.slicer {
+        case "off": return nil
+        default: choice = SlicerChoice(configured: slicing.slicer) ?? .automatic
+        }
+        return SlicingSupport(choice: choice, path: slicing.path,
+                              limits: SlicerProcessLimits(time: slicing.timeLimit, memoryBytes: slicing.memoryLimitMegabytes << 20))
     }
 
     static func contentSettings(_ configuration: AgentConfiguration, spool: String) -> ContentSettings {

@@ -21,7 +21,7 @@ enum PrinterRoster {
                 softwareRevision: info.softwareRevision, hardwareRevision: info.hardwareRevision,
                 partNumber: info.partNumber, protocolRevision: info.protocolRevision),
             buildVolume: entry.buildVolume.map { SoftEndstops.Axes(x: $0.x, y: $0.y, z: $0.z) },
-            reconnectInterval: configuration.printers.reconnectInterval)
+            reconnectInterval: configuration.printers.reconnectInterval, slicerProfile: entry.slicerProfile)
     }
 
     static func settings(for device: SerialDevice, configuration: AgentConfiguration) -> PrinterServiceSettings {

@@ -4,6 +4,7 @@ import Board
 import ContentServer
 import Endpoint
 import Foundation
+import Slicing
 import Logging
 import ManagerClient
 import VirtualPrinter
@@ -28,6 +29,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("time-scale"), help: "How much faster than real time the heaters and homing run.")
     var timeScale = 20.0
 
+    @Option(help: "A 3D model (STL, 3MF, OBJ) to serve instead of the sample G-code: the agent slices it with the slicer installed here.")
+    var model: String?
+
     func run() async throws {
         CommandLogging.setUp(level: .warning)
         let started = ContinuousClock.now
@@ -35,8 +39,20 @@ struct DemoCommand: AsyncParsableCommand {
         let contents = folder.appendingPathComponent("contents")
         try FileManager.default.createDirectory(at: contents, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let part = SamplePart.gcode(segments: segments)
-        try part.write(to: contents.appendingPathComponent(DemoManager.contentId), atomically: true, encoding: .utf8)
+        var selected = DemoManager.contentId
+        let size: Int
+        if let model {
+            selected = URL(fileURLWithPath: model).lastPathComponent
+            guard ModelFormat(fileName: selected) != nil else { throw ValidationError("--model takes an .stl, .3mf or .obj file") }
+            let slicer = try SlicerDiscovery.find(.automatic)
+            try FileManager.default.copyItem(atPath: model, toPath: contents.appendingPathComponent(selected).path)
+            size = (try FileManager.default.attributesOfItem(atPath: model)[.size] as? Int) ?? 0
+            Console.line("slicer     \(slicer)")
+        } else {
+            let part = SamplePart.gcode(segments: segments)
+            try part.write(to: contents.appendingPathComponent(DemoManager.contentId), atomically: true, encoding: .utf8)
+            size = part.utf8.count
+        }
 
         var printerConfiguration = VirtualPrinterConfiguration()
         printerConfiguration.baudRate = baud
@@ -50,13 +66,15 @@ struct DemoCommand: AsyncParsableCommand {
         var quiet = Logger(label: "3dp-demo")
         quiet.logLevel = .critical
         let settings = ContentServerSettings(root: contents.path, port: 0, adminKey: DemoManager.randomKey())
+        let selectedContent = selected
         let summary = try await ContentServer.serve(settings, logger: quiet) { server in
-            Console.line("content    reference content server at \(server.baseURL), serving \(DemoManager.contentId) (\(part.utf8.count) bytes)")
+            Console.line("content    reference content server at \(server.baseURL), serving \(selectedContent) (\(size) bytes)")
             return try await Self.withAgent(printer: printer, state: folder.appendingPathComponent("state"),
                                             contentServer: server.baseURL) { port in
                 Console.line("agent      3DP-1 endpoint at http://127.0.0.1:\(port)/3dp/v1, state in a temporary directory")
-                let manager = DemoManager(agentPort: port, printer: printer, content: server,
+                var manager = DemoManager(agentPort: port, printer: printer, content: server,
                                           interactive: isatty(STDOUT_FILENO) == 1)
+                manager.selected = selectedContent
                 return try await manager.play()
             }
         }

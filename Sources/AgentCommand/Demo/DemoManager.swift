@@ -9,6 +9,8 @@ import VirtualPrinter
 /// does, step by step, with what it sees printed as it goes.
 struct DemoManager: Sendable {
     static let contentId = "sample-part.gcode"
+    /// What the content server serves and the Manager selects: the sample part, or `demo --model FILE`'s model.
+    var selected = DemoManager.contentId
 
     let agentPort: Int
     let printer: VirtualPrinter
@@ -89,8 +91,8 @@ struct DemoManager: Sendable {
             _ = await subscriptions.next()
             Console.line("subscribe  job.state, job.progress and printer.temperature over the WebSocket")
 
-            let issued = try await content.issueToken(contentId: Self.contentId)
-            Console.line("token      the content server issued a token for \(Self.contentId), valid until \(issued.expiresAtText)")
+            let issued = try await content.issueToken(contentId: selected)
+            Console.line("token      the content server issued a token for \(selected), valid until \(issued.expiresAtText)")
             let answer = try await session.call("print.start", params: [
                 "serviceId": "demo-printer", "contentServer": .string(content.baseURL), "token": .string(issued.token),
             ])

@@ -46,7 +46,13 @@ final class DemoProgress: @unchecked Sendable {
                 var line = "job        \(state)"
                 switch state {
                 case "downloading": line += job["name"]?.stringValue.map { $0.isEmpty ? "" : ": \($0)" } ?? ""
-                case "ready": line += ": \(job["bytesDownloaded"]?.intValue ?? 0) bytes in the spool, SHA-256 checked, \(job["totalLines"]?.intValue ?? 0) lines checked"
+                case "ready":
+                    line += ": \(job["bytesDownloaded"]?.intValue ?? 0) bytes in the spool, SHA-256 checked, \(job["totalLines"]?.intValue ?? 0) lines checked"
+                    if let info = job["print"], let slicer = info["slicer"]?.stringValue {
+                        let estimate = info["estimatedSeconds"]?.intValue.map { ", estimated \($0 / 60) min \($0 % 60) s" } ?? ""
+                        let layers = info["layerCount"]?.intValue.map { ", \($0) layers" } ?? ""
+                        line += "\n           sliced by \(slicer) \(info["slicerVersion"]?.stringValue ?? "")\(estimate)\(layers)"
+                    }
                 default: if let message = job["message"]?.stringValue, !message.isEmpty { line += ": \(message)" }
                 }
                 clearProgress()
@@ -71,10 +77,19 @@ final class DemoProgress: @unchecked Sendable {
         let confirmed = result["confirmedLines"]?.intValue ?? 0
         let text: String
         let tenth: Int
-        if total > 0, lastState == "printing" {
+        if lastState == "slicing", let slicing = result["slicing"], let fraction = slicing["progress"]?.doubleValue {
+            tenth = Int(fraction * 10)
+            text = String(format: "progress   slicing %5.1f %%  %@  (%@)", fraction * 100, slicing["stage"]?.stringValue ?? "",
+                          slicing["slicer"]?.stringValue ?? "")
+        } else if total > 0, lastState == "printing" {
             let fraction = result["progress"]?.doubleValue ?? 0
             tenth = Int(fraction * 10)
-            text = String(format: "progress   printing %5.1f %%  %d/%d lines  %@", fraction * 100, confirmed, total, nozzle)
+            var extra = ""
+            if let layer = result["printing"]?["currentLayer"]?.intValue {
+                extra += "  layer \(layer)" + (result["printing"]?["layerCount"]?.intValue.map { "/\($0)" } ?? "")
+            }
+            if let remaining = result["printing"]?["remainingSeconds"]?.intValue { extra += "  \(remaining / 60) min left" }
+            text = String(format: "progress   printing %5.1f %%  %d/%d lines  %@", fraction * 100, confirmed, total, nozzle) + extra
         } else {
             let size = result["contentSize"]?.intValue ?? 0
             let bytes = result["bytesDownloaded"]?.intValue ?? 0

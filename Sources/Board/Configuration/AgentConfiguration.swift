@@ -20,6 +20,8 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var content: ContentSpoolSettings
     /// The [[content_server]] entries: the only servers content is fetched from.
     public var contentServers: [ContentServerEntry]
+    /// [slicing]
+    public var slicing = SlicingConfiguration()
 
     public init(
         name: String,
@@ -118,5 +120,27 @@ public struct PrinterSettings: Sendable, Equatable {
     /// Listed printers replace autodetection: with an entry in the file, only the listed ports are opened.
     public var servesAutodetectedPrinters: Bool {
         autodetect && entries.isEmpty
+    }
+}
+
+/// [slicing]: how 3D models become G-code on the board.
+public struct SlicingConfiguration: Sendable, Equatable {
+    public static let slicerNames = ["auto", "prusaslicer", "curaengine", "slic3r", "off"]
+
+    /// slicer: `auto` takes the first installed of PrusaSlicer, CuraEngine, Slic3r; `off` slices nothing.
+    public var slicer: String
+    /// path: the named slicer's program when it is not on PATH.
+    public var path: String?
+    /// time_limit: a slice still running after this is stopped.
+    public var timeLimit: Duration
+    /// memory_limit_mb: the slicer's address space (RLIMIT_AS).
+    public var memoryLimitMegabytes: Int
+
+    public init(slicer: String = "auto", path: String? = nil, timeLimit: Duration = .seconds(3600),
+                memoryLimitMegabytes: Int = 2048) {
+        self.slicer = slicer
+        self.path = path
+        self.timeLimit = timeLimit
+        self.memoryLimitMegabytes = memoryLimitMegabytes
     }
 }

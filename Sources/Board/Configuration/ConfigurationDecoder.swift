@@ -9,6 +9,7 @@ enum ConfigurationDecoder {
         "events": ["status_interval", "client_queue", "poll_subscription_ttl"],
         "printers": ["autodetect", "baud", "reconnect_interval"],
         "content": ["spool_quota_mb", "reserve_mb", "download_attempts", "download_min_rate_kib", "download_allowance"],
+        "slicing": ["slicer", "path", "time_limit", "memory_limit_mb"],
     ]
 
     static let contentServerKeys = ["url", "name", "allow_plain_http", "ca_file"]
@@ -17,7 +18,7 @@ enum ConfigurationDecoder {
     static let arraySections = ["printer", "content_server"]
 
     static let printerKeys = [
-        "id", "port", "baud", "name", "max_lines_in_flight", "ack_timeout", "build_volume",
+        "id", "port", "baud", "name", "max_lines_in_flight", "ack_timeout", "build_volume", "slicer_profile",
     ] + infoKeys.map(\.key)
 
     private static let infoKeys: [(key: String, field: WritableKeyPath<PrinterInfoFields, String?> & Sendable)] = [
@@ -162,6 +163,24 @@ enum ConfigurationDecoder {
         configuration.content.downloadAllowance =
             try content.seconds("download_allowance", in: 1...86_400) ?? configuration.content.downloadAllowance
 
+        let slicing = try reader("slicing")
+        if let slicer = try slicing.string("slicer") {
+            guard SlicingConfiguration.slicerNames.contains(slicer) else {
+                throw slicing.problem(slicing.table["slicer"]!,
+                                      "'slicer' in [slicing] must be one of \(SlicingConfiguration.slicerNames.joined(separator: ", ")), not '\(slicer)'")
+            }
+            configuration.slicing.slicer = slicer
+        }
+        configuration.slicing.path = try slicing.absolutePath("path", example: "/usr/bin/prusa-slicer")
+        if configuration.slicing.path != nil, configuration.slicing.slicer == "auto" || configuration.slicing.slicer == "off" {
+            throw slicing.problem(slicing.table["path"]!,
+                                  "'path' in [slicing] names one slicer's program: set 'slicer' to prusaslicer, curaengine or slic3r too")
+        }
+        configuration.slicing.timeLimit =
+            try slicing.seconds("time_limit", in: 10...86_400) ?? configuration.slicing.timeLimit
+        configuration.slicing.memoryLimitMegabytes =
+            try slicing.integer("memory_limit_mb", in: 128...1_048_576) ?? configuration.slicing.memoryLimitMegabytes
+
         var servers: [ContentServerEntry] = []
         for (offset, table) in contentServerTables.enumerated() {
             let reader = try SectionReader(
@@ -220,6 +239,7 @@ enum ConfigurationDecoder {
             }
             entry.buildVolume = BuildVolume(x: sizes[0], y: sizes[1], z: sizes[2])
         }
+        entry.slicerProfile = try reader.absolutePath("slicer_profile", example: "/etc/3dp-agent/my-printer.ini")
         for (key, field) in infoKeys {
             entry.info[keyPath: field] = try reader.string(key)
         }

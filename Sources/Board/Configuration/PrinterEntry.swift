@@ -16,6 +16,8 @@ public struct PrinterEntry: Sendable, Equatable {
     public var buildVolume: BuildVolume?
     /// printer.info answers for what the firmware does not say (or says wrongly).
     public var info: PrinterInfoFields
+    /// A slicer profile laid over the generic one for this printer (slicer_profile).
+    public var slicerProfile: String?
 
     public init(
         id: String,

@@ -93,6 +93,9 @@ public struct CallbackPublisher: Sendable {
                 "lastConfirmedFileLine": .integer(Int64(job.lastConfirmedFileLine)),
                 "bytesDownloaded": .integer(job.bytesDownloaded),
                 "contentSize": .integer(job.content?.size ?? 0),
+                "stage": JobDetailsView.stage(job),
+                "slicing": JobDetailsView.slicing(job),
+                "printing": JobDetailsView.printing(job),
             ]))
         case .jobState(let job):
             let order = await fleet.service(serviceId)?.order(of: job.id) ?? 0

@@ -48,6 +48,39 @@ extension ThreeDPSchema {
                 "lastConfirmedFileLine": S.integer(minimum: 0),
                 "bytesDownloaded": S.integer(minimum: 0),
                 "contentSize": S.integer(minimum: 0),
+                "stage": S.ref("JobStage"),
+                "slicing": S.nullable(S.ref("JobSlicing")),
+                "printing": S.nullable(S.ref("JobPrinting")),
+            ]),
+            // While the job is on the printer: elapsed and remaining seconds (M73 R, else the slicer's estimate
+            // scaled by the progress; null when neither is known) and the layer from 1 (null when unmarked).
+            "JobPrinting": S.result([
+                "elapsedSeconds": S.integer(minimum: 0),
+                "remainingSeconds": S.nullable(S.integer(minimum: 0)),
+                "currentLayer": S.nullable(S.integer(minimum: 1)),
+                "layerCount": S.nullable(S.integer(minimum: 0)),
+            ]),
+            // What the job does now: its state, with `printing` for a paused print too.
+            "JobStage": S.oneOf(["downloading", "slicing", "printing"] + jobStates.filter {
+                !["downloading", "slicing", "printing", "paused"].contains($0) }),
+            // A model's slice while the job is `slicing`: 0…1 never going back, and the slicer's own stage text.
+            "JobSlicing": S.result([
+                "progress": S.number(minimum: 0, maximum: 1),
+                "stage": S.string,
+                "slicer": S.string,
+            ]),
+            // What the G-code says about the print (null members where the slicer does not say).
+            "PrintInfo": S.result([
+                "slicer": S.nullable(S.string),
+                "slicerVersion": S.nullable(S.string),
+                "estimatedSeconds": S.nullable(S.integer(minimum: 0)),
+                "filamentMillimetres": S.nullable(S.number),
+                "filamentGrams": S.nullable(S.number),
+                "layerCount": S.nullable(S.integer(minimum: 0)),
+                "thumbnail": S.nullable(S.result([
+                    "width": S.integer(minimum: 1), "height": S.integer(minimum: 1),
+                    "mediaType": S.constant("image/png"), "base64": S.string,
+                ])),
             ]),
             "JobStateChange": S.result(["serviceId": S.ref("ServiceId"), "job": S.ref("Job")]),
             "QueueChange": S.result(["serviceId": S.ref("ServiceId"), "queue": S.array(S.ref("Job"))]),
@@ -93,6 +126,10 @@ extension ThreeDPSchema {
             "createdAt": S.ref("Timestamp"),
             "startedAt": S.nullable(S.ref("Timestamp")),
             "finishedAt": S.nullable(S.ref("Timestamp")),
+            "stage": S.ref("JobStage"),
+            "slicing": S.nullable(S.ref("JobSlicing")),
+            "print": S.nullable(S.ref("PrintInfo")),
+            "printing": S.nullable(S.ref("JobPrinting")),
         ])
     }
 
@@ -105,6 +142,8 @@ extension ThreeDPSchema {
             "bed": S.nullable(S.ref("Reading")),
             "chamber": S.nullable(S.ref("Reading")),
             "job": S.nullable(S.ref("Job")),
+            // The job being downloaded or sliced for this printer (its `slicing` shows the slice), or null.
+            "preparing": S.nullable(S.ref("Job")),
             "queuedJobs": S.integer(minimum: 0),
             // Why the queue waits for a person (print.resume with the serviceId releases it); null when it runs.
             "queueHold": S.nullable(S.string),

@@ -23,6 +23,10 @@ public enum JobView {
             "createdAt": .string(Timestamps.string(job.createdAt)),
             "startedAt": job.startedAt.map { .string(Timestamps.string($0)) } ?? .null,
             "finishedAt": job.finishedAt.map { .string(Timestamps.string($0)) } ?? .null,
+            "stage": JobDetailsView.stage(job),
+            "slicing": JobDetailsView.slicing(job),
+            "print": JobDetailsView.printInfo(job),
+            "printing": JobDetailsView.printing(job),
         ])
     }
 

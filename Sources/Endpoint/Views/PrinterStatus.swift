@@ -15,6 +15,7 @@ public enum PrinterStatus {
         status["state"] = .string(stateName(report.state))
         if let detail = stateDetail(report.state) { status["stateDetail"] = .string(detail) }
         status["job"] = report.job.map { JobView.json($0, order: jobOrder) } ?? .null
+        status["preparing"] = report.preparing.map { JobView.json($0, order: 0) } ?? .null
         status["queuedJobs"] = .integer(Int64(report.queuedJobs))
         status["queueHold"] = report.queueHold.map(JSONValue.string) ?? .null
         status["measuredAt"] = .string(Timestamps.string(measuredAt))

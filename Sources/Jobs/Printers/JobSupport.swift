@@ -8,11 +8,15 @@ public struct JobSupport: Sendable {
     public var content: ContentClient?
     /// Where downloads go: `<spool>/<job>.part`, then `<spool>/<job>.gcode`.
     public var spoolDirectory: String?
+    /// Without it a 3D model fails with "no slicer available".
+    public var slicing: SlicingSupport?
 
-    public init(store: JobStore? = nil, content: ContentClient? = nil, spoolDirectory: String? = nil) {
+    public init(store: JobStore? = nil, content: ContentClient? = nil, spoolDirectory: String? = nil,
+                slicing: SlicingSupport? = nil) {
         self.store = store
         self.content = content
         self.spoolDirectory = spoolDirectory
+        self.slicing = slicing
     }
 
     public static let inMemory = JobSupport()

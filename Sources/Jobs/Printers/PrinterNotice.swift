@@ -59,9 +59,12 @@ public struct PrinterStatusReport: Sendable, Equatable {
     /// Why the queue waits for a person (a job failed or was interrupted); nil when it runs.
     public var queueHold: String?
     public var reportedAt: Date
+    /// The job being downloaded or sliced for this printer, while one is.
+    public var preparing: PrintJob?
 
     public init(serviceId: String, state: PrinterState, temperature: TemperatureReport?, measuredAt: Date?,
-                job: PrintJob?, queuedJobs: Int, queueHold: String? = nil, reportedAt: Date) {
+                job: PrintJob?, queuedJobs: Int, queueHold: String? = nil, reportedAt: Date, preparing: PrintJob? = nil) {
+        self.preparing = preparing
         self.serviceId = serviceId
         self.state = state
         self.temperature = temperature

@@ -1,6 +1,7 @@
 import Content
 import Foundation
 import GCode
+import Slicing
 
 /// Getting a job's G-code into the spool (DESIGN §1 steps 3–5): the selection by token, the download, the check
 /// of every line. One job at a time per printer, in queue order, while another job may be printing.
@@ -52,11 +53,17 @@ extension PrinterService {
             fail(waiting.id, "the agent cannot fetch this job's content: no content server is configured")
             return
         }
+        let jobId = waiting.id
+        // A model downloaded and checked before the agent stopped is sliced again from the spool: no token needed.
+        if descriptor.isKnown, case .model(let format) = ContentMediaType(mediaType: descriptor.mediaType, name: waiting.name),
+           let modelFormat = ModelFormat(rawValue: format.rawValue),
+           FileManager.default.fileExists(atPath: Self.modelPath(jobId, format: modelFormat, spool: spool)) {
+            return await slice(jobId, model: Self.modelPath(jobId, format: modelFormat, spool: spool), format: modelFormat, spool: spool)
+        }
         guard let token = storedToken(waiting.id) else {
             fail(waiting.id, "the content server's token for this job is gone; start the print again")
             return
         }
-        let jobId = waiting.id
         guard update(jobId, { $0.state = .downloading; $0.message = "reading the selection" }) != nil else { return }
 
         let selection: ContentSelection
@@ -72,24 +79,29 @@ extension PrinterService {
                                             mediaType: selection.mediaType, size: selection.size, sha256: selection.sha256)
             job.message = "downloading"
         }) != nil else { return }
+        let finalPath: String
+        var model: ModelFormat?
         switch ContentMediaType(mediaType: selection.mediaType, name: selection.name) {
         case .gcode:
-            break
+            finalPath = Self.gcodePath(jobId, spool: spool)
         case .model(let format):
-            return fail(jobId, "no slicer available: \(selection.name) is a 3D model (\(format.rawValue.uppercased())) and this agent has no slicer configured; send G-code, or slice it first")
+            guard support.slicing != nil, let modelFormat = ModelFormat(rawValue: format.rawValue) else {
+                return fail(jobId, "no slicer available: \(selection.name) is a 3D model (\(format.rawValue.uppercased())) and this agent has no slicer configured; send G-code, or slice it first")
+            }
+            model = modelFormat
+            finalPath = Self.modelPath(jobId, format: modelFormat, spool: spool)
         case .unsupported(let type):
             return fail(jobId, "\(selection.name) cannot be printed: its media type \(type) is neither G-code nor a 3D model")
         }
 
-        let gcodePath = Self.gcodePath(jobId, spool: spool)
         let (progress, progressSink) = AsyncStream.makeStream(of: DownloadProgress.self, bufferingPolicy: .bufferingNewest(1))
         let download = Task {
             try await content.download(selection, server: descriptor.server, token: token,
-                                       partPath: Self.partPath(jobId, spool: spool), finalPath: gcodePath) {
+                                       partPath: Self.partPath(jobId, spool: spool), finalPath: finalPath) {
                 progressSink.yield($0)
             }
         }
-        preparation = (jobId, download)
+        preparation = (jobId, { download.cancel() })
         let result: Result<DownloadedContent, any Error> = await withTaskCancellationHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -108,7 +120,11 @@ extension PrinterService {
         case .failure(let error):
             return finishPreparation(jobId, error)
         case .success(let downloaded):
-            await checkAndMarkReady(jobId, path: downloaded.path, resumedFrom: downloaded.resumedFrom)
+            if let model {
+                await slice(jobId, model: downloaded.path, format: model, spool: spool)
+            } else {
+                await checkAndMarkReady(jobId, path: downloaded.path, resumedFrom: downloaded.resumedFrom)
+            }
         }
     }
 
@@ -119,17 +135,30 @@ extension PrinterService {
     }
 
     /// Every line must fit the firmware before the job may print, so that a print never stops half-way.
-    private func checkAndMarkReady(_ jobId: String, path: String, resumedFrom: Int64) async {
+    /// - Parameter part: a sliced job's G-code, checked there and only then renamed to `path`.
+    func checkAndMarkReady(_ jobId: String, path: String, resumedFrom: Int64, renamingFrom part: String? = nil) async {
         let maxLineLength = settings.link.maxLineLength
         let summary: GCodeFileSummary
+        let timeline: PrintTimeline
         do {
-            summary = try await Task.detached(priority: .utility) {
-                try GCodeFileReader.validate(path: path, maxLineLength: maxLineLength)
+            let checked = part ?? path
+            (summary, timeline) = try await Task.detached(priority: .utility) {
+                (try GCodeFileReader.validate(path: checked, maxLineLength: maxLineLength), PrintTimeline.read(path: checked))
             }.value
         } catch {
             return fail(jobId, "the G-code cannot be printed: \(error)")
         }
-        guard let ready = saved(try? queue.markReady(jobId, spoolPath: path, totalLines: summary.commandCount)) else {
+        if let part {
+            guard queue.job(jobId).map({ !$0.state.isFinished }) == true else {
+                unlink(part)
+                return
+            }
+            guard rename(part, path) == 0 else {
+                return fail(jobId, "the sliced G-code cannot be moved into place: \(String(cString: strerror(errno)))")
+            }
+        }
+        guard let ready = saved(try? queue.markReady(jobId, spoolPath: path, totalLines: summary.commandCount,
+                                                     printInfo: PrintInfo(summary.metadata), timeline: timeline)) else {
             // Stopped or removed while its last bytes arrived: the finished download has no job left to print it.
             if let stopped = queue.job(jobId) { removeSpoolFile(of: stopped) } else { unlink(path) }
             return
@@ -146,13 +175,13 @@ extension PrinterService {
 
     /// A preparation that ended without G-code: the job failed, unless it was stopped (already cancelled) or the
     /// agent is stopping (it stays `downloading` on disk and resumes from its part file after the restart).
-    private func finishPreparation(_ jobId: String, _ error: any Error) {
+    func finishPreparation(_ jobId: String, _ error: any Error) {
         if Task.isCancelled { return }
         guard let job = queue.job(jobId), !job.state.isFinished else { return }
         fail(jobId, (error as? ContentError)?.description ?? "\(error)")
     }
 
-    private func fail(_ jobId: String, _ reason: String) {
+    func fail(_ jobId: String, _ reason: String) {
         guard let failed = saved(try? queue.failWaiting(jobId, reason: reason, now: Date())) else { return }
         forgetToken(jobId)
         removeSpoolFile(of: failed)
@@ -162,7 +191,7 @@ extension PrinterService {
     }
 
     /// A change to a waiting job: `job.state` for it, and `queue.changed` too when its state moved.
-    private func update(_ jobId: String, _ change: (inout PrintJob) -> Void) -> PrintJob? {
+    func update(_ jobId: String, _ change: (inout PrintJob) -> Void) -> PrintJob? {
         let before = queue.job(jobId)?.state
         guard let job = saved(try? queue.updateWaiting(jobId, change)) else { return nil }
         notices.yield(.jobState(job))

@@ -3,6 +3,7 @@ import Foundation
 import GCode
 import Logging
 import PrinterLink
+import Slicing
 
 /// One printer attached to the board, as the agent serves it: its serial link (opened again whenever it can
 /// be after the port went away), its queue, and what it tells the rest of the agent as `PrinterNotice`s.
@@ -24,8 +25,12 @@ public actor PrinterService {
     /// Wakes the preparation loop when a job joins the queue.
     let preparationWake: AsyncStream<Void>
     let preparationWakeSink: AsyncStream<Void>.Continuation
-    /// The download under way, so that stopping its job can cut it off.
-    var preparation: (jobId: String, task: Task<DownloadedContent, any Error>)?
+    /// The download or slice under way, so that stopping its job can cut it off.
+    var preparation: (jobId: String, cancel: @Sendable () -> Void)?
+    /// The latest slicing progress of the job being sliced, repeated twice a second while the slicer is quiet.
+    var slicingProgress: [String: SlicingProgress] = [:]
+    /// Slices waiting for the printer to connect and report its build volume (after the agent started).
+    var readyWaiters: [AsyncStream<Void>.Continuation] = []
     /// When each job's progress last went to the database: it is saved about once a second, not per line.
     var progressSavedAt: [String: ContinuousClock.Instant] = [:]
     /// The agent died while this printer printed: its heaters may still be on, with nobody left to switch them
@@ -178,6 +183,8 @@ public actor PrinterService {
             case .printing:
                 if let job = saved(queue.markOnPrinter(paused: false)) { notices.yield(.jobState(job)) }
             case .ready:
+                for waiter in readyWaiters { waiter.finish() }
+                readyWaiters.removeAll()
                 switchHeatersOffAfterACrash()
                 startNextJob()
             case .halted(let reason):
@@ -377,7 +384,7 @@ public actor PrinterService {
             do {
                 let cancelled = try queue.cancelWaiting(jobId, now: Date())
                 save(cancelled)
-                if let preparation, preparation.jobId == jobId { preparation.task.cancel() }
+                if let preparation, preparation.jobId == jobId { preparation.cancel() }
                 removeSpoolFile(of: cancelled)
                 notices.yield(.jobState(cancelled))
                 announceQueue()
@@ -465,6 +472,8 @@ public actor PrinterService {
 
     public var currentState: PrinterState { state }
     public var firmwareIdentity: FirmwareIdentity? { identity }
+    /// What the link knows of the firmware now: M211's answer arrives after `connected` was reported.
+    var linkIdentity: FirmwareIdentity? { connection?.snapshot().identity }
     public var isOnline: Bool {
         switch state {
         case .disconnected, .connecting: return false
@@ -475,6 +484,7 @@ public actor PrinterService {
     public func statusReport(now: Date = Date()) -> PrinterStatusReport {
         PrinterStatusReport(serviceId: serviceId, state: state, temperature: temperature, measuredAt: measuredAt,
                             job: queue.current, queuedJobs: queue.active.count - (queue.current == nil ? 0 : 1), queueHold: queue.holdReason,
-                            reportedAt: now)
+                            reportedAt: now,
+                            preparing: queue.active.first { $0.state == .downloading || $0.state == .slicing })
     }
 }

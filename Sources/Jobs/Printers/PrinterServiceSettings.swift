@@ -16,11 +16,14 @@ public struct PrinterServiceSettings: Sendable, Equatable {
     public var buildVolume: SoftEndstops.Axes?
     /// How long to wait before opening the port again after it could not be opened or went away.
     public var reconnectInterval: Duration
+    /// A slicer profile for this printer, laid over the generic one (`slicer_profile`).
+    public var slicerProfile: String?
 
     public init(serviceId: String, name: String? = nil, portPath: String, baudRate: Int = 115_200,
                 link: LinkSettings = LinkSettings(), usb: USBIdentity? = nil,
                 overrides: PrinterInfoOverrides = PrinterInfoOverrides(),
-                buildVolume: SoftEndstops.Axes? = nil, reconnectInterval: Duration = .seconds(2)) {
+                buildVolume: SoftEndstops.Axes? = nil, reconnectInterval: Duration = .seconds(2),
+                slicerProfile: String? = nil) {
         self.serviceId = serviceId
         self.name = name
         self.portPath = portPath
@@ -30,5 +33,6 @@ public struct PrinterServiceSettings: Sendable, Equatable {
         self.overrides = overrides
         self.buildVolume = buildVolume
         self.reconnectInterval = reconnectInterval
+        self.slicerProfile = slicerProfile
     }
 }

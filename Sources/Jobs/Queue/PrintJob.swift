@@ -22,6 +22,12 @@ public struct PrintJob: Sendable, Equatable, Identifiable {
     public var lastConfirmedFileLine: Int
     /// 0…1 by bytes of the file.
     public var progress: Double
+    /// While the job is sliced: how far, and what the slicer does.
+    public var slicing: JobSlicing?
+    /// What its G-code says about the print, once it is ready (not kept in the database: read again when needed).
+    public var printInfo: PrintInfo?
+    /// Layers and remaining-time marks of its G-code, by file line (not kept in the database either).
+    public var timeline: PrintTimeline?
     public var createdAt: Date
     public var startedAt: Date?
     public var finishedAt: Date?

@@ -106,9 +106,13 @@ public struct PrinterQueue: Sendable {
     }
 
     /// The job's G-code is in the spool and checked: it may print once its printer is free.
-    public mutating func markReady(_ id: String, spoolPath: String, totalLines: Int) throws(QueueError) -> PrintJob {
+    public mutating func markReady(_ id: String, spoolPath: String, totalLines: Int,
+                                   printInfo: PrintInfo? = nil, timeline: PrintTimeline? = nil) throws(QueueError) -> PrintJob {
         try updateWaiting(id) { job in
             job.state = .ready
+            job.slicing = nil
+            job.printInfo = printInfo
+            job.timeline = timeline
             job.spoolPath = spoolPath
             job.totalLines = totalLines
             job.message = ""
