@@ -336,7 +336,8 @@ struct ScriptedMarlin {
         #expect(t.machine.counters.repairedAcknowledgements == 1)
     }
 
-    @Test(arguments: [("okok", "ok"), ("okResend: 12", "Resend: 12"), ("okT:210.0 /210.0", "T:210.0 /210.0")])
+    @Test(arguments: [("okok", "ok"), ("okResend: 12", "Resend: 12"), ("okT:210.0 /210.0", "T:210.0 /210.0"),
+                      ("ok*ok", "ok"), ("ok\u{0B}Resend: 5", "Resend: 5"), ("okJok", "ok")])
     func theLineGluedToAnOkIsFoundAgain(line: String, glued: String) {
         #expect(DamagedAcknowledgement.gluedRemainder(line) == glued)
     }
@@ -344,6 +345,27 @@ struct ScriptedMarlin {
     @Test(arguments: ["ok", "ok N12 P15 B3", "o", "echo:ok"])
     func aWholeLineIsNotGlued(_ line: String) {
         #expect(DamagedAcknowledgement.gluedRemainder(line) == nil)
+    }
+
+    @Test func silenceAfterAnUnreadableReplyIsShortBeforeTheOkIsTakenAsLost() {
+        var (t, _) = ResendTests.printing() // 4–7 in flight
+        t.firmware("ok")
+        _ = t.takeWritten()
+        t.firmware("\u{7F}$#")
+        t.advance(seconds: 0.2)
+        #expect(t.machine.counters.assumedAcknowledgements == 0)
+        t.advance(seconds: 0.1)
+        #expect(t.machine.counters.assumedAcknowledgements == 1)
+        #expect(t.takeCommands().contains("M105")) // the probe that reveals a line that never arrived
+    }
+
+    @Test func withoutAnUnreadableReplyTheFullAckTimeoutHolds() {
+        var (t, _) = ResendTests.printing()
+        t.firmware("ok")
+        t.advance(seconds: 2.9)
+        #expect(t.machine.counters.assumedAcknowledgements == 0)
+        t.advance(seconds: 0.2)
+        #expect(t.machine.counters.assumedAcknowledgements == 1)
     }
 
     @Test func aDamagedOkRightAfterAResendRequestIsStillNotAnAcknowledgement() {

@@ -34,7 +34,7 @@ extension PrinterService {
         guard !job.state.isOnPrinter else {
             throw .invalidOperation("job \(jobId) is on the printer; stop it with print.stop first")
         }
-        if let preparation, preparation.jobId == jobId { preparation.task.cancel() }
+        if let preparation, preparation.jobId == jobId { preparation.cancel() }
         let removed: PrintJob
         do {
             removed = try queue.remove(jobId)

@@ -29,6 +29,8 @@ public enum SpoolAudit {
         }
     }
 
+    static let ownedExtensions: Set<String> = ["part", "gcode", "stl", "3mf", "obj"]
+
     /// Looks at every regular file in `spool`; owned ones are left alone. Touches nothing when the database cannot
     /// say which jobs exist.
     @discardableResult
@@ -49,7 +51,9 @@ public enum SpoolAudit {
             guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { continue }
             let stem = (name as NSString).deletingPathExtension
             let ext = (name as NSString).pathExtension
-            if ["part", "gcode"].contains(ext), owners.contains(stem) { continue }
+            // A job's own files: its download (`.part`), its G-code, and a model it slices (kept until the G-code
+            // is there, so that a slice cut off by a restart runs again from it).
+            if Self.ownedExtensions.contains(ext), owners.contains(stem) { continue }
             let bytes = Int64(status.st_size)
             let action: Finding.Action
             if ext == "part" {

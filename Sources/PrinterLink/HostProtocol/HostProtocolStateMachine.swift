@@ -79,6 +79,8 @@ public struct HostProtocolStateMachine {
     /// A cancel whose lines stopped getting through: how far it escalated, and since when nothing was confirmed.
     private var cancelWatch: (step: CancelEscalation.Step?, quietSince: UInt64)?
     private var assumedOutstanding = 0
+    /// When a line that is none of the firmware's known replies arrived, until the next `ok` (see `ackTimeout`).
+    private var unreadableReplyAt: UInt64?
     private var advancedBufferSize = 0
     private var bufferFreeSeen = [Int](repeating: 0, count: 65)
     private var bufferFreeObservations = 0
@@ -169,7 +171,15 @@ public struct HostProtocolStateMachine {
         }
     }
 
-    private var ackTimeout: Double { longInFlight > 0 ? settings.longCommandTimeout : settings.ackTimeout }
+    /// A line nobody could read arrived after the oldest line in flight was sent and no `ok` came since: most
+    /// lines a printing firmware sends are `ok`s, so that line was most likely this one's, damaged beyond repair.
+    private var ackTimeout: Double {
+        if longInFlight > 0 { return settings.longCommandTimeout }
+        if let unreadable = unreadableReplyAt, let front = inFlight.first, unreadable >= front.sentAt {
+            return min(settings.ackTimeout, settings.unreadableReplyTimeout)
+        }
+        return settings.ackTimeout
+    }
 
     // MARK: - Events: the port
 
@@ -313,6 +323,7 @@ public struct HostProtocolStateMachine {
         case .echo(let text):
             noteReply(text, actions: &actions)
         case .console(let text):
+            if isStreaming, !inFlight.isEmpty { unreadableReplyAt = now }
             noteReply(text, actions: &actions)
         }
         recoverFromDesyncIfSettled(now: now, actions: &actions)
@@ -517,6 +528,7 @@ public struct HostProtocolStateMachine {
             return
         }
         release(front)
+        unreadableReplyAt = nil
         if cancelWatch != nil { cancelWatch?.quietSince = now }
         // The line asked for executed: every rejection of the lines behind it came before this `ok`.
         if let recovery = resendRecovery, let number = front.number, number >= recovery.line { resendRecovery = nil }
@@ -1012,6 +1024,7 @@ public struct HostProtocolStateMachine {
         resendRecovery = nil
         okFollowsResend = false
         assumedOutstanding = 0
+        unreadableReplyAt = nil
         consoleReplies.removeAll()
         lastGenuineResend = -1
         sameLineResends = 0

@@ -30,6 +30,9 @@ public struct LinkSettings: Sendable, Equatable {
     /// Silence with lines in flight (and no long command among them) after which the oldest line's `ok`
     /// is taken as lost and a numbered poll makes the firmware reveal a lost line by a resend request.
     public var ackTimeout: Double = 3
+    /// The acknowledgement timeout once an unreadable line arrived after the oldest line in flight was sent: a line
+    /// noise damaged beyond repair was most likely its `ok`. Guessing wrong costs a resend at most.
+    public var unreadableReplyTimeout: Double = 0.25
     /// Silence allowed while a long command (G28, G29, M109, M190, M400, M600…) is in flight.
     public var longCommandTimeout: Double = 1800
     /// A cancel none of whose lines is confirmed for this long escalates, a step each time: the line numbers set
