@@ -8,7 +8,7 @@ import Testing
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("3dp-demo-home-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: home) }
-        let outcome = try await ClientProcess.run(["demo", "--segments", "1500"], configHome: home)
+        let outcome = try await ClientProcess.run(["demo", "--gcode", "--segments", "1500"], configHome: home)
         #expect(outcome.status == 0, "\(outcome.stdout)\n\(outcome.stderr)")
         let steps = outcome.lines.compactMap { $0.split(separator: " ").first.map(String.init) }
         for step in ["printer", "content", "agent", "discover", "pair", "info", "servers", "subscribe", "token", "print", "job", "summary"] {
@@ -21,5 +21,19 @@ import Testing
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)
             .filter { $0.hasPrefix("3dp-agent-demo-") }
         #expect(!leftovers.contains { $0.hasSuffix("-\(outcome.pid)") }, "the demo's temporary directory is gone")
+    }
+
+    /// With a slicer installed (CI installs them), the README's first command shows slicing on the board too.
+    @Test func withASlicerInstalledTheDemoSlicesItsModelThenPrintsIt() async throws {
+        _ = try SlicingThroughTheEndpointTests.requireSlicer()
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("3dp-demo-home-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let outcome = try await ClientProcess.run(["demo"], configHome: home)
+        #expect(outcome.status == 0, "\(outcome.stdout)\n\(outcome.stderr)")
+        #expect(outcome.stdout.contains("slicer "))
+        #expect(outcome.stdout.contains("job        slicing"))
+        #expect(outcome.stdout.contains("job        printing"))
+        #expect(outcome.stdout.contains("sample-block.stl: completed"))
     }
 }

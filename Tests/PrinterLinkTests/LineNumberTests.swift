@@ -300,7 +300,7 @@ struct ScriptedMarlin {
 }
 
 @Suite struct DamagedAcknowledgementTests {
-    @Test(arguments: ["o", "k", "oc", "oj", "Ok", "oK", "nk", "/k", "o+"])
+    @Test(arguments: ["o", "k", "oc", "oj", "Ok", "oK", "nk", "/k", "o+", "o\u{FFFD}", "\u{FFFD}k"])
     func oneFlippedBitOrOneLostByteFromOkIsAnOk(_ line: String) {
         #expect(DamagedAcknowledgement.isLikely(line))
     }
@@ -337,7 +337,8 @@ struct ScriptedMarlin {
     }
 
     @Test(arguments: [("okok", "ok"), ("okResend: 12", "Resend: 12"), ("okT:210.0 /210.0", "T:210.0 /210.0"),
-                      ("ok*ok", "ok"), ("ok\u{0B}Resend: 5", "Resend: 5"), ("okJok", "ok")])
+                      ("ok*ok", "ok"), ("ok\u{0B}Resend: 5", "Resend: 5"), ("okJok", "ok"),
+                      ("ok\u{FFFD}ok", "ok"), ("ok\u{FFFD} T:21.0 /0.0", " T:21.0 /0.0")])
     func theLineGluedToAnOkIsFoundAgain(line: String, glued: String) {
         #expect(DamagedAcknowledgement.gluedRemainder(line) == glued)
     }
@@ -352,9 +353,9 @@ struct ScriptedMarlin {
         t.firmware("ok")
         _ = t.takeWritten()
         t.firmware("\u{7F}$#")
-        t.advance(seconds: 0.2)
+        t.advance(seconds: 0.09)
         #expect(t.machine.counters.assumedAcknowledgements == 0)
-        t.advance(seconds: 0.1)
+        t.advance(seconds: 0.02)
         #expect(t.machine.counters.assumedAcknowledgements == 1)
         #expect(t.takeCommands().contains("M105")) // the probe that reveals a line that never arrived
     }
@@ -373,5 +374,21 @@ struct ScriptedMarlin {
         t.firmware("Error:checksum mismatch, Last Line: 5", "Resend: 6", "Ok")
         t.firmware("ok")
         #expect(t.machine.jobProgress?.confirmedCommands == 2)
+    }
+}
+
+@Suite struct ResendRepetitionTests {
+    @Test func aLineSentAgainThatArrivesDamagedIsANewFailureNotARepetition() {
+        var (t, _) = ResendTests.printing() // 4–7 in flight
+        t.firmware("Error:checksum mismatch, Last Line: 3", "Resend: 4", "ok")
+        #expect(t.takeNumbers() == [4, 5, 6, 7]) // at once; 5–7 were drained or will be rejected for their numbers
+        // The 4 sent again was damaged too: a checksum error, so it is sent again although repetitions were due.
+        t.firmware("Error:checksum mismatch, Last Line: 3", "Resend: 4", "ok")
+        #expect(t.takeNumbers() == [4, 5, 6, 7])
+        #expect(t.machine.counters.ignoredDuplicateResends == 0)
+        // Rejections of the copies still on the wire say "Line Number": repetitions.
+        t.firmware("Error:Line Number is not Last Line Number+1, Last Line: 3", "Resend: 4", "ok")
+        #expect(t.takeNumbers().isEmpty)
+        #expect(t.machine.counters.ignoredDuplicateResends == 1)
     }
 }

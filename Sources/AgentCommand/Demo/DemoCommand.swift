@@ -29,8 +29,11 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("time-scale"), help: "How much faster than real time the heaters and homing run.")
     var timeScale = 20.0
 
-    @Option(help: "A 3D model (STL, 3MF, OBJ) to serve instead of the sample G-code: the agent slices it with the slicer installed here.")
+    @Option(help: "A 3D model (STL, 3MF, OBJ) to serve instead of the sample: the agent slices it with the slicer installed here.")
     var model: String?
+
+    @Flag(help: "Serve the sample G-code even when a slicer is installed (by default the demo then serves a small 3D model, which the agent slices).")
+    var gcode = false
 
     func run() async throws {
         CommandLogging.setUp(level: .warning)
@@ -47,6 +50,13 @@ struct DemoCommand: AsyncParsableCommand {
             let slicer = try SlicerDiscovery.find(.automatic)
             try FileManager.default.copyItem(atPath: model, toPath: contents.appendingPathComponent(selected).path)
             size = (try FileManager.default.attributesOfItem(atPath: model)[.size] as? Int) ?? 0
+            Console.line("slicer     \(slicer)")
+        } else if !gcode, let slicer = try? SlicerDiscovery.find(.automatic) {
+            // A slicer on this machine: the seed flow's last step, slicing on the board, is part of the demo.
+            selected = SampleModel.fileName
+            let block = SampleModel.stl()
+            try block.write(to: contents.appendingPathComponent(selected), atomically: true, encoding: .utf8)
+            size = block.utf8.count
             Console.line("slicer     \(slicer)")
         } else {
             let part = SamplePart.gcode(segments: segments)

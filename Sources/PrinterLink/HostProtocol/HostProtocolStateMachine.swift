@@ -74,6 +74,8 @@ public struct HostProtocolStateMachine {
     private var desync: LineNumberDesync?
     /// The `Last Line:` of the firmware's latest line-number or checksum error, to check the request after it.
     private var reportedLastLine: Int?
+    /// The error before the resend request said the line arrived damaged (checksum), not out of sequence.
+    private var precedingErrorWasDamage = false
     /// Renumberings after a desynchronisation since the job last made progress.
     private var desyncRecoveries = 0
     /// A cancel whose lines stopped getting through: how far it escalated, and since when nothing was confirmed.
@@ -585,14 +587,17 @@ public struct HostProtocolStateMachine {
             return
         }
         okFollowsResend = !settings.resendWithoutOk
-        if let recovery = resendRecovery, recovery.line == line {
-            // A line that was in flight behind the bad one, rejected in turn: the line is on its way again.
+        let lastLine = reportedLastLine
+        let damagedLine = precedingErrorWasDamage
+        reportedLastLine = nil
+        precedingErrorWasDamage = false
+        // A line that was in flight behind the bad one, rejected in turn, is rejected for its number (its bytes were
+        // fine); a line sent again that arrived damaged is rejected for its checksum: that request is new.
+        if let recovery = resendRecovery, recovery.line == line, !damagedLine {
             counters.ignoredDuplicateResends += 1
             resendRecovery = recovery.duplicates > 1 ? (line, recovery.duplicates - 1) : nil
             return
         }
-        let lastLine = reportedLastLine
-        reportedLastLine = nil
         // A line the firmware cannot want while its counter is the host's: one never sent, or one no longer
         // held. (A line an `ok` seemed to confirm is not one of them: under noise an `ok` can be a rejection's.)
         guard line <= history.highest + 1, line >= history.oldest,
@@ -764,8 +769,10 @@ public struct HostProtocolStateMachine {
         switch error {
         case .lineNumberMismatch(let last), .checksumMismatch(let last), .missingChecksum(let last),
              .missingLineNumber(let last):
-            // The resend request that follows carries what matters; the last line confirms an odd one.
+            // The resend request that follows carries what matters; the last line confirms an odd one, and the
+            // kind of error tells a repetition (a line number) from a new failure (a damaged line).
             reportedLastLine = last
+            if case .lineNumberMismatch = error { precedingErrorWasDamage = false } else { precedingErrorWasDamage = true }
             noteReply(Self.describe(error), actions: &actions)
         case .halted, .heaterFault:
             let reason = Self.describe(error)
@@ -1030,6 +1037,7 @@ public struct HostProtocolStateMachine {
         sameLineResends = 0
         desync = nil
         reportedLastLine = nil
+        precedingErrorWasDamage = false
     }
 
     // MARK: - Timeouts, polls, the window

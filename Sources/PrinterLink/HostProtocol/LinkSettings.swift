@@ -32,7 +32,7 @@ public struct LinkSettings: Sendable, Equatable {
     public var ackTimeout: Double = 3
     /// The acknowledgement timeout once an unreadable line arrived after the oldest line in flight was sent: a line
     /// noise damaged beyond repair was most likely its `ok`. Guessing wrong costs a resend at most.
-    public var unreadableReplyTimeout: Double = 0.25
+    public var unreadableReplyTimeout: Double = 0.1
     /// Silence allowed while a long command (G28, G29, M109, M190, M400, M600…) is in flight.
     public var longCommandTimeout: Double = 1800
     /// A cancel none of whose lines is confirmed for this long escalates, a step each time: the line numbers set
