@@ -68,14 +68,15 @@ struct PrintOverPseudoTerminalTests {
         #expect(result.counters.resendRequests > 0)
     }
 
-    @Test func withoutAdvancedOkLostAcknowledgementsCostTimeButNeverALine() async throws {
+    @Test func withoutAdvancedOkDamagedAcknowledgementsCostNeverALine() async throws {
         var settings = LinkSettings()
         settings.ackTimeout = 0.05
         let (result, _) = try await Self.printCompletely(3_000, settings: settings) {
             $0.errorRate = .init(hostToPrinter: 0.02, printerToHost: 0.02)
             $0.seed = 7
         }
-        #expect(result.counters.assumedAcknowledgements > 0)
+        // Damaged oks are mostly recognised for what they were; the rest cost a silence, never a line.
+        #expect(result.counters.repairedAcknowledgements > 0)
     }
 
     /// Runs a print of dense segments and does `act` once the printer confirmed `after` commands.
