@@ -68,7 +68,7 @@ public struct HostProtocolStateMachine {
     private var okFollowsResend = false
     /// After a resend request: the line asked for, and how many more requests for it may still come from lines
     /// that were in flight behind it (each of those is rejected in turn, or vanishes in the emptied buffer).
-    private var resendRecovery: (line: Int, duplicates: Int)?
+    private var resendRecovery: (line: Int, duplicates: Int, until: UInt64)?
     private var recentResendMarks = RingQueue<Int>(capacity: 16)
     /// The firmware asks for lines the host cannot send again: its line counter left the host's.
     private var desync: LineNumberDesync?
@@ -593,9 +593,10 @@ public struct HostProtocolStateMachine {
         precedingErrorWasDamage = false
         // A line that was in flight behind the bad one, rejected in turn, is rejected for its number (its bytes were
         // fine); a line sent again that arrived damaged is rejected for its checksum: that request is new.
-        if let recovery = resendRecovery, recovery.line == line, !damagedLine {
+        // Repetitions come from lines already on the wire: within the wire time of a full receive buffer.
+        if let recovery = resendRecovery, recovery.line == line, !damagedLine, now <= recovery.until {
             counters.ignoredDuplicateResends += 1
-            resendRecovery = recovery.duplicates > 1 ? (line, recovery.duplicates - 1) : nil
+            resendRecovery = recovery.duplicates > 1 ? (line, recovery.duplicates - 1, recovery.until) : nil
             return
         }
         // A line the firmware cannot want while its counter is the host's: one never sent, or one no longer
@@ -629,7 +630,7 @@ public struct HostProtocolStateMachine {
         // drained silently leaves one expected request that never comes: the next new failure then costs the
         // rest of the lines sent again, each rejected in turn, before its request is believed — never a line.
         resendCursor = line
-        resendRecovery = behind > 0 ? (line, behind) : nil
+        resendRecovery = behind > 0 ? (line, behind, now + settleTime) : nil
     }
 
     /// A request for a line the host cannot send again. A garbled number looks the same once; the firmware's
@@ -744,8 +745,9 @@ public struct HostProtocolStateMachine {
         seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
     }
 
-    /// Time for the rejections of lines still on the wire to come back, before a firmware out of step is
-    /// renumbered: twice the wire time of a full receive buffer, plus scheduling slack.
+    /// Time for the rejections of lines still on the wire to come back: how long repetitions of a resend request
+    /// are expected, and how long a firmware out of step is given before it is renumbered. Twice the wire time of
+    /// a full receive buffer, plus scheduling slack.
     private var settleTime: UInt64 {
         Self.nanoseconds(0.005 + 2 * Double(settings.receiveBufferBytes) / max(settings.lineBytesPerSecond, 1))
     }
