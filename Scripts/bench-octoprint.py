@@ -10,12 +10,6 @@ with only ``virtual_printer`` enabled) to print a dense generated G-code file
            first stdout line = pty path, stopped with SIGINT), and
   virtual  OctoPrint's bundled virtual printer (port VIRTUAL), for reference.
 
-and, with the case ``agent-virtual``, the 3dp-agent itself (``3dp-agent print``)
-against OctoPrint's virtual printer, bridged to a pseudo-terminal here, so that
-both hosts meet the same peer. ``--resend-ratio P`` makes the virtual printer
-answer every (100 // P)-th line it receives with a checksum error and a resend
-request (its own ``resend_ratio`` setting), in both virtual cases.
-
 Per run it reports lines/s (file lines / wall time from startPrint() to
 on_comm_print_job_done) and OctoPrint process CPU (time.process_time(), all
 threads, same window) per file line in microseconds. Every run happens in a
@@ -109,14 +103,13 @@ def _worker_body(args, tmp):
     basedir = os.path.join(tmp, "basedir")
     os.makedirs(basedir)
     s = settings(init=True, basedir=basedir)
-    if args.case in ("virtual", "agent-virtual"):
+    if args.case == "virtual":
         # 1.4+ keeps the virtual printer under plugins.virtual_printer
         # (devel.virtualPrinter is only migrated there by the server).
         s.set(["plugins", "virtual_printer", "enabled"], True, force=True)
         # its defaults inject errors at lines 100-115 (one costs a 0.5 s resendOk
         # timeout); the simulator injects none by default
         s.set(["plugins", "virtual_printer", "simulated_errors"], [], force=True)
-        s.set(["plugins", "virtual_printer", "resend_ratio"], args.resend_ratio, force=True)
 
     # Plugin manager as octoprint.init_pluginsystem does, but with every bundled
     # plugin except virtual_printer disabled (none of them hooks per-line work
@@ -143,13 +136,11 @@ def _worker_body(args, tmp):
             settings_plugin_inject_factory(s),
         ]
     )
-    if args.case in ("virtual", "agent-virtual") and "virtual_printer" not in pm.enabled_plugins:
+    if args.case == "virtual" and "virtual_printer" not in pm.enabled_plugins:
         raise RuntimeError("virtual_printer plugin did not load")
 
     gcode = os.path.join(tmp, "dense.gcode")
     write_gcode(gcode, args.lines)
-    if args.case == "agent-virtual":
-        return _agent_on_virtual_printer(args, tmp, pm, ppm, gcode)
 
     class Callback(MachineComPrintCallback):
         def __init__(self):
@@ -250,93 +241,6 @@ def _worker_body(args, tmp):
 # --------------------------------------------------------------------------- #
 
 
-def _agent_on_virtual_printer(args, tmp, pm, ppm, gcode):
-    """3dp-agent's `print` against OctoPrint's virtual printer, bridged to a pty.
-
-    The virtual printer is a serial-like object (write, readline); two threads
-    move bytes between it and the pty's master side. The file starts with
-    M220 S0 / M221 S0, which make the virtual printer's moves instant, as the
-    OctoPrint case sends them from its console.
-    """
-    import tty
-
-    from octoprint.plugins.virtual_printer import virtual
-
-    plugin = pm.get_plugin_info("virtual_printer").implementation
-    printer = virtual.VirtualPrinter(
-        plugin._settings, ppm, data_folder=tmp, read_timeout=0.5, faked_baudrate=args.baud
-    )
-    master, slave = os.openpty()
-    tty.setraw(slave)
-    path = os.ttyname(slave)
-    stop = threading.Event()
-
-    def host_to_printer():
-        while not stop.is_set():
-            r, _, _ = select.select([master], [], [], 0.2)
-            if r:
-                try:
-                    data = os.read(master, 4096)
-                except OSError:
-                    return
-                if data:
-                    printer.write(data)
-
-    def printer_to_host():
-        while not stop.is_set():
-            line = printer.readline()
-            if line:
-                try:
-                    os.write(master, line)
-                except OSError:
-                    return
-
-    for target in (host_to_printer, printer_to_host):
-        threading.Thread(target=target, daemon=True).start()
-
-    job = os.path.join(tmp, "job.gcode")
-    with open(job, "w") as out, open(gcode) as moves:
-        out.write("M220 S0\nM221 S0\n")
-        shutil.copyfileobj(moves, out)
-    result = {"case": args.case, "lines": args.lines}
-    c0 = os.times()
-    try:
-        done = subprocess.run(
-            [args.agent, "print", "--port", path, "--baud", str(args.baud), job],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=args.timeout - 15,
-        )
-        summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr.strip()
-        # "completed: N of N commands confirmed in 0:07 (2,840 lines/s); resend requests R, lines sent again S; …"
-        import re
-
-        rate = re.search(r"\((\d+) lines/s\)", summary)
-        resends = re.search(r"resend requests (\d+), lines sent again (\d+)", summary)
-        if done.returncode != 0 or not rate:
-            raise RuntimeError(f"agent exit {done.returncode}: {summary}")
-        c1 = os.times()
-        lines_per_s = float(rate.group(1))
-        cpu = (c1.children_user + c1.children_system) - (c0.children_user + c0.children_system)
-        result.update(
-            {
-                "lines_per_s": lines_per_s,
-                "wall_s": (args.lines + 2) / lines_per_s,
-                "cpu_us_per_line": cpu / args.lines * 1e6,
-                "transmitted_lines": args.lines + 2 + int(resends.group(2)) if resends else args.lines,
-                "resend_requests": int(resends.group(1)) if resends else 0,
-                "ok": True,
-            }
-        )
-    except Exception as e:  # report, don't hang
-        result.update({"ok": False, "error": str(e)})
-    finally:
-        stop.set()
-        printer.close()
-        os.close(master)
-        os.close(slave)
-    print("RESULT " + json.dumps(result), flush=True)
-    return 0 if result["ok"] else 1
-
-
 def start_simulator(binary, sim_args, errfile, timeout=30.0):
     cmd = [binary, "simulate", *sim_args]
     proc = subprocess.Popen(
@@ -402,11 +306,7 @@ def run_case(opts, case, rep, tmp):
         str(opts.settle),
         "--timeout",
         str(opts.timeout - 10),
-        "--resend-ratio",
-        str(opts.resend_ratio),
     ]
-    if case == "agent-virtual":
-        worker_cmd += ["--agent", os.path.abspath(opts.simulator)]
     if opts.serial_log:
         worker_cmd.append("--serial-log")
     sim = None
@@ -417,7 +317,7 @@ def run_case(opts, case, rep, tmp):
             with open(sim_err_path, "wb") as errfile:
                 sim, pty = start_simulator(opts.simulator, sim_args, errfile)
             worker_cmd += ["--port", pty]
-        elif case == "virtual":
+        else:
             worker_cmd += ["--port", "VIRTUAL"]
         try:
             out = subprocess.run(
@@ -466,13 +366,7 @@ def main():
         default=[],
         help="extra simulator argument, repeatable (e.g. --sim-arg=--advanced-ok)",
     )
-    p.add_argument("--cases", default="sim,virtual", help="comma list of sim,virtual,agent-virtual")
-    p.add_argument(
-        "--resend-ratio",
-        type=int,
-        default=0,
-        help="percentage of lines the virtual printer answers with a resend request",
-    )
+    p.add_argument("--cases", default="sim,virtual", help="comma list of sim,virtual")
     p.add_argument("--settle", type=float, default=2.0, help="idle seconds after connect")
     p.add_argument("--timeout", type=float, default=300.0, help="seconds per run")
     p.add_argument("--json", action="store_true", help="print all results as JSON")
@@ -481,8 +375,7 @@ def main():
         "--serial-log", action="store_true", help="debug: log OctoPrint's serial traffic (slow)"
     )
     # internal
-    p.add_argument("--worker", choices=["sim", "virtual", "agent-virtual"], help=argparse.SUPPRESS)
-    p.add_argument("--agent", help=argparse.SUPPRESS)
+    p.add_argument("--worker", choices=["sim", "virtual"], help=argparse.SUPPRESS)
     p.add_argument("--port", help=argparse.SUPPRESS)
     p.add_argument("--connect-timeout", type=float, default=60.0, help=argparse.SUPPRESS)
     opts = p.parse_args()
@@ -496,7 +389,7 @@ def main():
     except ImportError:
         p.error(f"OctoPrint is not importable from {sys.executable}; run with the venv's python")
     cases = [c.strip() for c in opts.cases.split(",") if c.strip()]
-    if "sim" in cases or "agent-virtual" in cases:
+    if "sim" in cases:
         if not opts.simulator or not os.access(opts.simulator, os.X_OK):
             p.error("the simulator binary path is required for the sim case")
 
@@ -520,7 +413,7 @@ def main():
                     if "sim_cpu_s_total" in r:
                         extra = f"  sim CPU (whole run) {r['sim_cpu_s_total']:.2f}s"
                     print(
-                        f"  rep {rep + 1} {case:13s} {r['lines_per_s']:8.0f} lines/s  "
+                        f"  rep {rep + 1} {case:7s} {r['lines_per_s']:8.0f} lines/s  "
                         f"{r['cpu_us_per_line']:7.1f} us CPU/line  "
                         f"wall {r['wall_s']:.2f}s  sent {r['transmitted_lines']}  "
                         f"resends {r['resend_requests']}{extra}",
