@@ -71,7 +71,7 @@ extension SlicerAdapter {
     /// The meanings every slicer shares: our own limits and signals.
     func commonFailure(of outcome: SlicerProcessOutcome, memoryLimit: Int?, timeLimit: Duration? = nil) -> SlicingFailure? {
         let lines = outcome.standardErrorTail + outcome.standardOutputTail
-        if let memoryLimit, lines.contains(where: { $0.contains("bad_alloc") || $0.localizedStandardContainsOutOfMemory }) {
+        if let memoryLimit, lines.contains(where: \.localizedStandardContainsOutOfMemory) {
             return .memoryLimit(memoryLimit)
         }
         switch outcome.ending {
@@ -84,7 +84,9 @@ extension SlicerAdapter {
 
 extension String {
     var localizedStandardContainsOutOfMemory: Bool {
-        lowercased().contains("out of memory") || contains("std::length_error") || contains("Cannot allocate memory")
+        contains("bad_alloc") || lowercased().contains("out of memory") || contains("std::length_error") || contains("Cannot allocate memory")
             || contains("failed to map segment") || contains("thread_resource_error")
+            // Slic3r's threads under RLIMIT_AS: a mutex whose thread could not be set up (seen in CI at 48 MB).
+            || contains("boost::lock_error") || contains("mutex lock failed")
     }
 }

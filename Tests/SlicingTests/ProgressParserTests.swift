@@ -54,3 +54,21 @@ import Testing
         expectMonotonic(reached)
     }
 }
+
+/// What a slicer says when the memory limit (RLIMIT_AS) stopped it, as the three Debian slicers said it here.
+@Suite struct MemoryLimitWordsTests {
+    @Test(arguments: [
+        "terminate called after throwing an instance of 'std::bad_alloc'",
+        "error while loading shared libraries: libtbb.so.12: failed to map segment from shared object",
+        "terminate called after throwing an instance of 'boost::wrapexcept<boost::thread_resource_error>'",
+        "terminate called after throwing an instance of 'boost::wrapexcept<boost::lock_error>'",
+        "  what():  boost: mutex lock failed in pthread_mutex_lock: Invalid argument",
+    ])
+    func areTakenForTheLimit(_ line: String) {
+        #expect(line.localizedStandardContainsOutOfMemory)
+    }
+
+    @Test func aPlainCrashIsNot() {
+        #expect(!"Segmentation fault (core dumped)".localizedStandardContainsOutOfMemory)
+    }
+}
