@@ -49,7 +49,7 @@ struct LineNumbersOverPseudoTerminalTests {
         let printer = try Self.printer(timeScale: 1)
         defer { printer.stop() }
         var settings = LinkSettings()
-        settings.cancelTimeout = 0.3
+        settings.cancelTimeout = .milliseconds(300)
         let (session, fixtures) = try Self.session("M109 S200\nG1 X1\nG1 X2\n", on: printer, settings: settings)
         defer { fixtures.remove() }
         let cancelled = Flag()

@@ -57,7 +57,7 @@ struct PrintOverPseudoTerminalTests {
     @Test func fiftyThousandLinesWithTwoPercentErrorsBothWaysArriveExactlyOnceInOrder() async throws {
         // A line and its error reply can both be garbled: only silence reveals that; keep it short here.
         var settings = LinkSettings()
-        settings.ackTimeout = 0.1
+        settings.ackTimeout = .milliseconds(100)
         let (result, stats) = try await Self.printCompletely(50_000, settings: settings) {
             $0.advancedOK = true
             $0.errorRate = .init(hostToPrinter: 0.02, printerToHost: 0.02)
@@ -70,7 +70,7 @@ struct PrintOverPseudoTerminalTests {
 
     @Test func withoutAdvancedOkDamagedAcknowledgementsCostNeverALine() async throws {
         var settings = LinkSettings()
-        settings.ackTimeout = 0.05
+        settings.ackTimeout = .milliseconds(50)
         let (result, _) = try await Self.printCompletely(3_000, settings: settings) {
             $0.errorRate = .init(hostToPrinter: 0.02, printerToHost: 0.02)
             $0.seed = 7

@@ -39,8 +39,8 @@ import Testing
 
     @Test func repeatsTheHelloUntilTheConnectTimeout() {
         var settings = LinkSettings()
-        settings.helloInterval = 1
-        settings.connectTimeout = 5
+        settings.helloInterval = .seconds(1)
+        settings.connectTimeout = .seconds(5)
         var t = Transcript(settings: settings)
         t.open()
         _ = t.takeWritten()

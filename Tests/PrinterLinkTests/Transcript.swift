@@ -5,10 +5,12 @@ import GCode
 /// what the host wrote and reported. No I/O: the machine's whole behaviour shows in its actions.
 struct Transcript {
     var machine: HostProtocolStateMachine
-    var now: UInt64 = 1_000_000_000
+    var now = ContinuousClock.now
     /// Lines the host wrote, newline removed, in order.
     var written: [String] = []
     var events: [LinkEvent] = []
+    /// The job file and link closes the machine asked for, in order.
+    var closes: [HostProtocolStateMachine.Action] = []
 
     init(settings: LinkSettings = LinkSettings()) {
         machine = HostProtocolStateMachine(settings: settings)
@@ -24,6 +26,8 @@ struct Transcript {
                 written.append(contentsOf: parts)
             case .report(let event):
                 events.append(event)
+            case .closeJobSource, .closeLink:
+                closes.append(action)
             }
         }
     }
@@ -35,7 +39,7 @@ struct Transcript {
     }
 
     mutating func advance(seconds: Double) {
-        now += UInt64(seconds * 1_000_000_000)
+        now += .seconds(seconds)
         apply(machine.tick(now: now))
     }
 

@@ -10,7 +10,7 @@ enum PrinterRoster {
     static func settings(for entry: PrinterEntry, configuration: AgentConfiguration) -> PrinterServiceSettings {
         var link = LinkSettings()
         link.maxLinesInFlight = entry.maxLinesInFlight
-        link.ackTimeout = Double(entry.ackTimeout.components.seconds) + Double(entry.ackTimeout.components.attoseconds) / 1e18
+        link.ackTimeout = entry.ackTimeout
         link.lineBytesPerSecond = Double(entry.baud) / 10
         let info = entry.info
         return PrinterServiceSettings(

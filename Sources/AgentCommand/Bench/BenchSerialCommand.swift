@@ -69,9 +69,9 @@ struct BenchSerialCommand: AsyncParsableCommand {
         defer { if directory == nil { try? FileManager.default.removeItem(atPath: folder) } }
 
         var marlin = LinkSettings()
-        marlin.ackTimeout = 3
+        marlin.ackTimeout = .seconds(3)
         var pingPong = LinkSettings.pingPong
-        pingPong.ackTimeout = 3
+        pingPong.ackTimeout = .seconds(3)
         var nativeUSB = LinkSettings()
         nativeUSB.maxLinesInFlight = 16
         nativeUSB.receiveBufferBytes = 1024

@@ -70,9 +70,9 @@ struct PrintCommand: AsyncParsableCommand {
         if window == 1 { settings.maxLinesInFlightCeiling = 1 }
         settings.receiveBufferBytes = max(1, receiveBuffer - 1)
         settings.maxLineLength = maxLine
-        settings.ackTimeout = ackTimeout
+        settings.ackTimeout = .seconds(ackTimeout)
         settings.resendWithoutOk = resendWithoutOk
-        settings.cancelTimeout = max(0.1, cancelTimeout)
+        settings.cancelTimeout = .seconds(max(0.1, cancelTimeout))
         if !cancelScript.isEmpty { settings.cancelScript = cancelScript }
         settings.pauseScript = pauseScript
         settings.resumeScript = resumeScript

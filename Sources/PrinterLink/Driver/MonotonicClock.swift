@@ -2,7 +2,8 @@
 import Glibc
 #endif
 
-/// Monotonic nanoseconds, the time base of the host protocol state machine.
+/// Monotonic nanoseconds and the process's CPU time, as plain integers for the benchmarks' rates. (The host
+/// protocol's own time is `ContinuousClock`.)
 public enum MonotonicClock {
     @inline(__always)
     public static func now() -> UInt64 {

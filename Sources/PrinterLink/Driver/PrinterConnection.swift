@@ -114,7 +114,7 @@ public final class PrinterConnection: Sendable {
 
     private func runLoop() {
         var loop = LinkLoop(settings: settings, port: port, logger: logger)
-        loop.perform(loop.machine.portOpened(now: MonotonicClock.now()), connection: self)
+        loop.perform(loop.machine.portOpened(now: ContinuousClock.now), connection: self)
         while true {
             let requests = shared.withLock { shared -> [Request] in
                 let taken = shared.requests
@@ -123,7 +123,7 @@ public final class PrinterConnection: Sendable {
             }
             var closing = false
             for request in requests {
-                let now = MonotonicClock.now()
+                let now = ContinuousClock.now
                 switch request {
                 case .startJob(let source, let total):
                     loop.source = source
@@ -198,16 +198,13 @@ private struct LinkLoop {
     var source: JobSource?
     let port: SerialPort
     let logger: Logger
-    private var partialLine: [UInt8] = []
+    private var framer = ReplyLineFramer()
     private var output: [UInt8] = []
     private var outputStart = 0
     private var readBuffer = [UInt8](repeating: 0, count: 1 << 16)
-    private var lastProgressReport: UInt64 = 0
+    private var lastProgressReport: ContinuousClock.Instant?
     private var lastReportedConfirmed = -1
     private(set) var isFinished = false
-
-    /// Longest line kept; a longer run of bytes without a newline is garbage and goes to the console as is.
-    private static let maxLineBytes = 4096
 
     init(settings: LinkSettings, port: SerialPort, logger: Logger) {
         self.machine = HostProtocolStateMachine(settings: settings)
@@ -222,9 +219,11 @@ private struct LinkLoop {
                 output.append(contentsOf: bytes)
             case .report(let event):
                 log(event)
-                if case .jobFinished = event { source = nil }
-                if case .stateChanged(.disconnected) = event { isFinished = true }
                 connection.report(event)
+            case .closeJobSource:
+                source = nil
+            case .closeLink:
+                isFinished = true
             }
         }
     }
@@ -233,7 +232,7 @@ private struct LinkLoop {
     mutating func feedJob(connection: PrinterConnection) {
         guard let reader = source else { return }
         while machine.wantsJobLine {
-            let now = MonotonicClock.now()
+            let now = ContinuousClock.now
             do {
                 if let line = try reader.next() {
                     perform(machine.submitJobLine(command: line.command, fileLine: line.fileLine,
@@ -252,8 +251,8 @@ private struct LinkLoop {
     /// Progress goes out on the driver's clock, not per line: a printer confirms thousands of lines a second.
     mutating func reportProgressIfDue(connection: PrinterConnection) {
         guard let progress = machine.jobProgress, progress.confirmedCommands != lastReportedConfirmed else { return }
-        let now = MonotonicClock.now()
-        guard now >= lastProgressReport + HostProtocolStateMachine.nanoseconds(machine.settings.progressInterval) else { return }
+        let now = ContinuousClock.now
+        if let last = lastProgressReport, now < last + machine.settings.progressInterval { return }
         lastProgressReport = now
         lastReportedConfirmed = progress.confirmedCommands
         connection.report(.jobProgress(progress))
@@ -296,8 +295,8 @@ private struct LinkLoop {
     mutating func wait(wakeup: Wakeup, connection: PrinterConnection) {
         var timeout: Int32 = -1
         if let deadline = machine.nextDeadline {
-            let now = MonotonicClock.now()
-            timeout = deadline <= now ? 0 : Int32(min((deadline - now + 999_999) / 1_000_000, 60_000))
+            let now = ContinuousClock.now
+            timeout = deadline <= now ? 0 : Self.pollMilliseconds(now.duration(to: deadline))
         }
         var fds = [
             pollfd(fd: port.fileDescriptor, events: Int16(POLLIN) | (outputStart < output.count ? Int16(POLLOUT) : 0), revents: 0),
@@ -317,14 +316,15 @@ private struct LinkLoop {
             lost("the port hung up (unplugged or powered off)", connection: connection)
             return
         }
-        if let deadline = machine.nextDeadline, MonotonicClock.now() >= deadline {
-            perform(machine.tick(now: MonotonicClock.now()), connection: connection)
+        if let deadline = machine.nextDeadline, ContinuousClock.now >= deadline {
+            perform(machine.tick(now: ContinuousClock.now), connection: connection)
         }
     }
 
     private mutating func readAvailable(connection: PrinterConnection) {
+        let descriptor = port.fileDescriptor
         let count = readBuffer.withUnsafeMutableBytes { raw in
-            Glibc.read(port.fileDescriptor, raw.baseAddress!, raw.count)
+            Glibc.read(descriptor, raw.baseAddress!, raw.count)
         }
         if let failure = LinkFailure.classify(readResult: count, errno: errno, pollReportedReadable: true) {
             if failure.isLinkLost || count == 0 {
@@ -332,45 +332,24 @@ private struct LinkLoop {
             }
             return
         }
-        let now = MonotonicClock.now()
-        var start = 0
-        var index = 0
-        while index < count {
-            if readBuffer[index] == UInt8(ascii: "\n") {
-                if partialLine.isEmpty {
-                    handleLine(readBuffer[start..<index], now: now, connection: connection)
-                } else {
-                    partialLine.append(contentsOf: readBuffer[start..<index])
-                    let line = partialLine
-                    partialLine.removeAll(keepingCapacity: true)
-                    handleLine(line[...], now: now, connection: connection)
-                }
-                start = index + 1
-            }
-            index += 1
-        }
-        if start < count {
-            partialLine.append(contentsOf: readBuffer[start..<count])
-            if partialLine.count > Self.maxLineBytes {
-                let line = partialLine
-                partialLine.removeAll(keepingCapacity: true)
-                handleLine(line[...], now: now, connection: connection)
-            }
+        let now = ContinuousClock.now
+        var bytes = readBuffer[0..<count]
+        while case .line(let line) = framer.parseStep(&bytes) {
+            perform(machine.received(FirmwareReply.parse(line), now: now), connection: connection)
         }
     }
 
-    private mutating func handleLine(_ line: ArraySlice<UInt8>, now: UInt64, connection: PrinterConnection) {
-        var end = line.endIndex
-        while end > line.startIndex, line[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-        let trimmed = line[line.startIndex..<end]
-        if trimmed.isEmpty { return }
-        perform(machine.received(FirmwareReply.parse(trimmed), now: now), connection: connection)
+    /// Whole milliseconds, rounded up so that the wake-up is never early, at most a minute.
+    static func pollMilliseconds(_ duration: Duration) -> Int32 {
+        let (seconds, attoseconds) = duration.components
+        let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+        return Int32(min(max(milliseconds, 0), 60_000))
     }
 
     private mutating func lost(_ reason: String, connection: PrinterConnection) {
         output.removeAll()
         outputStart = 0
-        perform(machine.linkLost(reason: reason, now: MonotonicClock.now()), connection: connection)
+        perform(machine.linkLost(reason: reason, now: ContinuousClock.now), connection: connection)
         isFinished = true
     }
 

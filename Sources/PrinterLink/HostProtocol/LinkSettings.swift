@@ -29,27 +29,27 @@ public struct LinkSettings: Sendable, Equatable {
 
     /// Silence with lines in flight (and no long command among them) after which the oldest line's `ok`
     /// is taken as lost and a numbered poll makes the firmware reveal a lost line by a resend request.
-    public var ackTimeout: Double = 3
+    public var ackTimeout: Duration = .seconds(3)
     /// The acknowledgement timeout once an unreadable line arrived after the oldest line in flight was sent: a line
     /// noise damaged beyond repair was most likely its `ok`. Guessing wrong costs a resend at most.
-    public var unreadableReplyTimeout: Double = 0.1
+    public var unreadableReplyTimeout: Duration = .milliseconds(100)
     /// Silence allowed while a long command (G28, G29, M109, M190, M400, M600…) is in flight.
-    public var longCommandTimeout: Double = 1800
+    public var longCommandTimeout: Duration = .seconds(1800)
     /// A cancel none of whose lines is confirmed for this long escalates, a step each time: the line numbers set
     /// again with only the heaters switched off, then M108 (with the emergency parser), then M112. A long
     /// command the firmware reports `busy: processing` for (homing, probing) counts as progress; a wait for heat
     /// or for the user does not.
-    public var cancelTimeout: Double = 5
+    public var cancelTimeout: Duration = .seconds(5)
     /// Renumberings after the firmware's line numbers left the host's, without the job moving on in between,
     /// before the job fails.
     public var desyncRecoveryLimit: Int = 3
     /// Time for each attempt to say hello (`M110 N0`) while connecting, and for the whole handshake.
-    public var helloInterval: Double = 1.5
-    public var connectTimeout: Double = 20
-    /// Seconds between temperature reports: `M155 S<n>` when the firmware autoreports, M105 polling otherwise.
-    public var temperatureInterval: Double = 2
-    /// Seconds between `jobProgress` events while a job runs.
-    public var progressInterval: Double = 0.25
+    public var helloInterval: Duration = .milliseconds(1500)
+    public var connectTimeout: Duration = .seconds(20)
+    /// Time between temperature reports: `M155 S<n>` when the firmware autoreports, M105 polling otherwise.
+    public var temperatureInterval: Duration = .seconds(2)
+    /// Time between `jobProgress` events while a job runs.
+    public var progressInterval: Duration = .milliseconds(250)
     /// Use ADVANCED_OK counters when the firmware sends them.
     public var useAdvancedOk: Bool = true
     /// Override the firmware's EMERGENCY_PARSER report (nil: trust M115).

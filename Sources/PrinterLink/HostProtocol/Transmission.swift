@@ -38,7 +38,7 @@ struct Transmission {
     var isLong: Bool
     /// M110: Marlin 2.1 sets its line number again when it executes it, so nothing may follow it before its `ok`.
     var isBarrier: Bool
-    var sentAt: UInt64
+    var sentAt: ContinuousClock.Instant
     /// Given up by a stalled cancel: it no longer counts against the window, but keeps its place so that its
     /// `ok`, if it comes, is not taken for a later line's.
     var abandoned = false
@@ -99,5 +99,11 @@ struct LineNumberDesync {
     var line: Int
     var requests = 0
     var believed = false
-    var quietUntil: UInt64 = 0
+    /// Rejections of lines still on the wire may come until then.
+    var quietUntil: ContinuousClock.Instant
+
+    init(line: Int, quietUntil: ContinuousClock.Instant) {
+        self.line = line
+        self.quietUntil = quietUntil
+    }
 }
