@@ -305,9 +305,19 @@ struct ScriptedMarlin {
         #expect(DamagedAcknowledgement.isLikely(line))
     }
 
-    @Test(arguments: ["", "ok", "no", "OK!", "x", "ko", "start", "wait", "echo:ok"])
+    @Test(arguments: ["", "ok", "no", "OK!", "x", "ko", "start", "wait", "echo:ok", "echo: N12 P15 B3 are fine",
+                      "ok N12 P15", "Resend: 12 P15 B3"])
     func anythingElseIsNot(_ line: String) {
         #expect(!DamagedAcknowledgement.isLikely(line))
+    }
+
+    /// ADVANCED_OK's longer `ok`: noise hits its fields more often than the `ok` itself (as the virtual printer
+    /// injects it: one flipped bit or one lost byte per damaged line).
+    @Test(arguments: ["oj N120 P15 B3", "k N120 P15 B3", "okN120 P15 B3", "ok N120P15 B3", "ok N12x P15 B3",
+                      "ok N120 P15 b3", "ok N120 P15 B\u{FFFD}", "ok\u{FFFD}N120 P15 B3", "ok 120 P15 B3"])
+    func aDamagedAdvancedOkIsAnOk(_ line: String) {
+        #expect(DamagedAcknowledgement.isLikely(line))
+        #expect(DamagedAcknowledgement.gluedRemainder(line) == nil)
     }
 
     @Test func aDamagedOkMovesTheWindowWithoutATimeout() {

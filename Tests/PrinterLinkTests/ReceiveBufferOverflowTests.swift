@@ -27,7 +27,9 @@ import Testing
         for _ in 0..<3 {
             t.firmware("Error:Line Number is not Last Line Number+1, Last Line: 3", "Resend: 4", "ok")
         }
-        t.advance(seconds: 0.5)
+        // Within a round trip: lines sent before a repetition may have been in the buffer its flush emptied, and
+        // go out again when their oks do not come back in time (NoisyResendTests).
+        t.advance(seconds: 0.01)
         #expect(t.takeNumbers() == [4, 5, 6, 7])
         for _ in 0..<4 { t.firmware("ok"); t.feed(StreamingTests.job, from: &next) }
         #expect(t.takeNumbers() == [8, 9, 10, 11])

@@ -73,7 +73,7 @@ final class ProgressDisplay: @unchecked Sendable {
         writeLine("""
             \(result.outcome): \(confirmed) of \(summary.commandCount) commands confirmed in \
             \(Self.clock(result.seconds)) (\(Int(rate)) lines/s); resend requests \(counters.resendRequests), \
-            lines sent again \(counters.linesResent), oks assumed after a silence \(counters.assumedAcknowledgements), \
+            lines sent again \(counters.linesResent) (after a flush \(counters.flushedLinesResent)), oks assumed after a silence \(counters.assumedAcknowledgements), \
             damaged oks repaired \(counters.repairedAcknowledgements); peak memory \(usage.ru_maxrss / 1024) MB
             """)
     }

@@ -9,6 +9,7 @@ enum DamagedAcknowledgement {
 
     static func isLikely(_ text: String) -> Bool {
         let scalars = Array(text.unicodeScalars)
+        if isDamagedAdvancedOk(scalars) { return true }
         switch scalars.count {
         case 1:
             return scalars[0] == "o" || scalars[0] == "k"
@@ -24,12 +25,35 @@ enum DamagedAcknowledgement {
     /// character between the two; it goes with the ending.
     static func gluedRemainder(_ text: String) -> String? {
         let scalars = Array(text.unicodeScalars)
-        guard scalars.count > 2, scalars[0] == "o", scalars[1] == "k", scalars[2] != " " else { return nil }
+        guard scalars.count > 2, scalars[0] == "o", scalars[1] == "k", scalars[2] != " ",
+              !isDamagedAdvancedOk(scalars) else { return nil }
         var rest = scalars[2...]
         if let first = rest.first, !startsReply(first) { rest = rest.dropFirst() }
         var remainder = ""
         remainder.unicodeScalars.append(contentsOf: rest)
         return remainder
+    }
+
+    /// ADVANCED_OK's `ok N<line> P<planner> B<buffer>` with one byte flipped or lost: without its digits, the line
+    /// is one edit away from `ok N P B` (a digit that became a letter adds one; a lost space or letter removes one).
+    /// Its numbers are not trusted: only that it is an `ok`.
+    private static func isDamagedAdvancedOk(_ scalars: [Unicode.Scalar]) -> Bool {
+        guard scalars.count >= 8 else { return false }
+        let skeleton = scalars.filter { !("0"..."9").contains($0) }
+        return isOneEditAway(skeleton, from: Array("ok N P B".unicodeScalars))
+    }
+
+    /// Equal, or one substitution, insertion or deletion apart.
+    private static func isOneEditAway(_ text: [Unicode.Scalar], from expected: [Unicode.Scalar]) -> Bool {
+        guard abs(text.count - expected.count) <= 1 else { return false }
+        var i = 0, j = 0, edits = 0
+        while i < text.count, j < expected.count {
+            if text[i] == expected[j] { i += 1; j += 1; continue }
+            edits += 1
+            if edits > 1 { return false }
+            if text.count > expected.count { i += 1 } else if text.count < expected.count { j += 1 } else { i += 1; j += 1 }
+        }
+        return edits + (text.count - i) + (expected.count - j) <= 1
     }
 
     private static func oneBitAway(_ scalar: Unicode.Scalar, from expected: Unicode.Scalar) -> Bool {

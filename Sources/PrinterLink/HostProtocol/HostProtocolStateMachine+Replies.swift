@@ -108,6 +108,7 @@ extension HostProtocolStateMachine {
             return
         }
         unreadableReplyAt = nil
+        acknowledgementLatency = (acknowledgementLatency * 7 + front.sentAt.duration(to: now)) / 8
         job?.cancelProgressed(now: now)
         if let number = front.number { resends.confirmed(number) }
         confirm(front, now: now, actions: &actions)

@@ -10,6 +10,7 @@ extension HostProtocolStateMachine {
             }
             return
         }
+        let line = likelyRequestedLine(line)
         let decision = resends.request(line, now: now, highest: outgoing.history.highest,
                                        canResend: outgoing.canResend(line), behind: window.count(after: line),
                                        linesSent: counters.linesSent, settleTime: settleTime)
@@ -17,6 +18,9 @@ extension HostProtocolStateMachine {
         case .repetition:
             counters.ignoredDuplicateResends += 1
         case .outOfStep(let announce):
+            // Until the firmware is believed out of step, a garbled number is likelier: the request still emptied
+            // its buffer, so what was in flight is treated as a repetition's flush would be.
+            if let front = window.first?.number { resends.bufferFlushed(from: front, at: now) }
             if announce {
                 actions.append(.report(.console(
                     "the printer wants line \(line), which the host cannot send (it is at \(outgoing.nextNumber)): its line numbers left the host's; renumbering with M110")))
@@ -35,6 +39,31 @@ extension HostProtocolStateMachine {
             counters.linesResent += outgoing.history.highest - line + 1
             outgoing.rewind(to: line)
         }
+    }
+
+    /// Noise that hits the number of a `Resend:` makes it ask for a line never sent (a digit lost: 32902 becomes
+    /// 3292), or for one long confirmed (a bit flipped: 27136 becomes 27126). The error before it says the last
+    /// line the firmware took: where only the line after that is one the firmware can want (not yet confirmed,
+    /// still held), that is the one it asked for.
+    private mutating func likelyRequestedLine(_ line: Int) -> Int {
+        guard let last = resends.precedingLastLine, last + 1 != line, outgoing.canResend(last + 1) else { return line }
+        let oldestUnconfirmed = window.first?.number ?? outgoing.nextNumber
+        let plausible = outgoing.canResend(line) && line >= oldestUnconfirmed
+        guard !plausible, last + 1 >= oldestUnconfirmed else { return line }
+        counters.repairedResendRequests += 1
+        return last + 1
+    }
+
+    /// Lines sent before a repetition's flush got no `ok` for a round trip: they were in the buffer it emptied.
+    /// The firmware still wants the first of them, so they go out again from there. Were one of them only slow, the
+    /// firmware rejects its second copy by number and says which line it wants: never a line twice.
+    mutating func resendFlushedLines(actions: inout [Action]) {
+        guard let number = resends.flush?.line else { return }
+        resends.flushedLinesResent()
+        counters.flushedLinesResent += 1
+        window.drop(from: number)
+        counters.linesResent += max(0, outgoing.history.highest - number + 1)
+        outgoing.rewind(to: number)
     }
 
     /// Once the rejections have settled and the accepted lines are confirmed: the firmware's number is set to the

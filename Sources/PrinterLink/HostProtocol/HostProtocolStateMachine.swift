@@ -45,6 +45,9 @@ public struct HostProtocolStateMachine {
     var unreadableReplyAt: ContinuousClock.Instant?
     /// When the firmware last showed it is alive and working on what was sent.
     var lastProgressAt: ContinuousClock.Instant?
+    /// How long `ok`s take to come back lately (a moving average): a printer whose planner is full answers late,
+    /// and a line that is only late must not be taken for one a flush emptied out.
+    var acknowledgementLatency: Duration = .zero
     /// Replies (not `ok`s) to the console command at the front of the window.
     var consoleReplies: [String] = []
     var reportedState: PrinterState = .disconnected("not connected")
@@ -116,10 +119,26 @@ public struct HostProtocolStateMachine {
         return deadline
     }
 
-    /// When the oldest line in flight is taken as having lost its `ok`.
+    /// When the oldest line in flight is taken as having lost its `ok`, or, when a repetition's flush may have
+    /// emptied it out of the firmware's buffer, as lost itself.
     private var acknowledgementDeadline: ContinuousClock.Instant? {
         guard let front = window.first else { return nil }
-        return max(lastProgressAt ?? front.sentAt, front.sentAt) + ackTimeout
+        let lost = max(lastProgressAt ?? front.sentAt, front.sentAt) + ackTimeout
+        guard let flushed = flushDeadline else { return lost }
+        return min(lost, flushed)
+    }
+
+    /// A round trip after a repetition request emptied the firmware's buffer, while a line from the one it wants on
+    /// that was sent before then is still in flight: it may have been in that buffer.
+    var flushDeadline: ContinuousClock.Instant? {
+        guard let flush = resends.flush else { return nil }
+        for offset in 0..<window.count {
+            let line = window[offset]
+            if let number = line.number, number >= flush.line, line.sentAt <= flush.at {
+                return flush.at + min(settings.ackTimeout, max(settleTime, acknowledgementLatency * 4))
+            }
+        }
+        return nil
     }
 
     /// Numbered lines flow with resends and timeouts: while identifying the firmware and once ready.
@@ -181,6 +200,9 @@ public struct HostProtocolStateMachine {
             renumberIfOutOfStep(now: now, actions: &actions)
             if now >= since + settings.connectTimeout {
                 giveUpConnecting(actions: &actions)
+            } else if let flushed = flushDeadline, now >= flushed {
+                resendFlushedLines(actions: &actions)
+                fill(now: now, actions: &actions)
             } else if acknowledgementIsOverdue(now: now) {
                 assumeLostAcknowledgements(count: 1, now: now, actions: &actions)
             } else {
@@ -188,7 +210,9 @@ public struct HostProtocolStateMachine {
             }
         case .ready:
             renumberIfOutOfStep(now: now, actions: &actions)
-            if acknowledgementIsOverdue(now: now) {
+            if let flushed = flushDeadline, now >= flushed {
+                resendFlushedLines(actions: &actions)
+            } else if acknowledgementIsOverdue(now: now) {
                 assumeLostAcknowledgements(count: 1, now: now, actions: &actions)
             }
             escalateCancelIfStalled(now: now, actions: &actions)

@@ -79,6 +79,10 @@ public struct LinkCounters: Sendable, Equatable {
     public var assumedAcknowledgements = 0
     /// Lines one flipped bit or one lost byte away from `ok`, taken as the `ok` they were.
     public var repairedAcknowledgements = 0
+    /// `Resend:` requests for a line never sent, taken as the line after the error's `Last Line:`.
+    public var repairedResendRequests = 0
+    /// Times lines went out again because a repetition's flush had emptied them out of the firmware's buffer.
+    public var flushedLinesResent = 0
     public var unexpectedOks = 0
     /// Temperature reports received (autoreport, M105 answers, heating progress).
     public var temperatureReports = 0

@@ -30,6 +30,10 @@ struct ResendRecovery {
     }
 
     private(set) var phase: Phase = .steady
+    /// The firmware read its receive buffer dry for a repetition: lines from `line` on that were sent before `at`
+    /// were either in that buffer (gone) or still on the wire (they arrive whole). Their order on the wire makes
+    /// the lost ones a prefix, so an `ok` for any of them shows that the rest arrived too.
+    private(set) var flush: (line: Int, at: ContinuousClock.Instant)?
     /// The reply just received was a resend request: an `ok` right after it acknowledges no command. Marlin writes
     /// the two back to back, so only the very next line can be that `ok` (a lost one leaves nothing armed).
     private(set) var okFollowsRequest = false
@@ -76,7 +80,21 @@ struct ResendRecovery {
     /// The line asked for executed: every rejection of the lines behind it came before this `ok`.
     mutating func confirmed(_ number: Int) {
         if case .countingRepetitions(let line, _, _) = phase, number >= line { phase = .steady }
+        if let flush, number >= flush.line { self.flush = nil }
     }
+
+    /// The `Last Line:` of the error just before a request, if one came.
+    var precedingLastLine: Int? { precedingError?.lastLine }
+
+    /// A request the host could not match still emptied the firmware's buffer: the lines from `line` on that were
+    /// sent before now may be gone.
+    mutating func bufferFlushed(from line: Int, at now: ContinuousClock.Instant) {
+        if desync?.believed != true { flush = (line, now) }
+    }
+
+    /// The lines sent before the flush got no answer within a round trip: they were in the buffer it emptied, and
+    /// go out again.
+    mutating func flushedLinesResent() { flush = nil }
 
     /// A request for `line`. `highest` is the last line number sent, `canResend` whether the history still holds
     /// the line (or it is the next one), `behind` the lines in flight after it, `linesSent` the link's count.
@@ -90,6 +108,7 @@ struct ResendRecovery {
         // sent again that arrived damaged is rejected for its checksum: that request is new.
         if case .countingRepetitions(line, let remaining, let until) = phase, !damaged, now <= until {
             phase = remaining > 1 ? .countingRepetitions(line: line, remaining: remaining - 1, until: until) : .steady
+            flush = (line, now)
             return .repetition
         }
         // A line the firmware cannot want while its counter is the host's: one never sent, or one no longer held.
@@ -105,6 +124,7 @@ struct ResendRecovery {
         // leaves one expected request that never comes: the next new failure then costs the rest of the lines
         // sent again, each rejected in turn, before its request is believed (never a line).
         phase = behind > 0 ? .countingRepetitions(line: line, remaining: behind, until: now + settleTime) : .steady
+        flush = nil
         return .resend(from: line, fallBack: misbehaves(linesSent: linesSent))
     }
 
@@ -151,6 +171,7 @@ struct ResendRecovery {
     /// A cancel stopped the recovery, the line numbers are set again by an M110.
     mutating func abandon() {
         phase = .steady
+        flush = nil
         desync = nil
     }
 
@@ -159,6 +180,7 @@ struct ResendRecovery {
     /// The link starts over: nothing in flight, nothing expected.
     mutating func reset() {
         phase = .steady
+        flush = nil
         okFollowsRequest = false
         precedingError = nil
         streak = (-1, 0)

@@ -1,0 +1,102 @@
+import GCode
+import Testing
+@testable import PrinterLink
+
+/// Resend requests under line noise: a `Resend:` whose number was hit, and lines a repetition's flush emptied out
+/// of the firmware's buffer. Each must cost about a round trip, never an acknowledgement timeout.
+@Suite struct NoisyResendTests {
+    @Test(arguments: [
+        "Resend: 44", // a digit too many (or one lost from a longer number): a line never sent
+        "Resend: 1",  // a bit flipped: a line confirmed long ago
+    ])
+    func aResendWhoseNumberWasHitIsReadFromTheErrorBeforeIt(_ request: String) {
+        var (t, _) = ResendTests.printing() // 4–7 in flight, 3 confirmed
+        t.firmware("Error:checksum mismatch, Last Line: 3", request, "ok")
+        #expect(t.takeNumbers() == [4, 5, 6, 7])
+        #expect(t.machine.counters.repairedResendRequests == 1)
+    }
+
+    @Test func aPlausibleNumberIsTakenAsItIs() {
+        var (t, _) = ResendTests.printing()
+        // Line 5 was damaged after 4 was taken, and the error's Last Line is what noise hit: the request is sound.
+        t.firmware("Error:checksum mismatch, Last Line: 9", "Resend: 5", "ok")
+        #expect(t.takeNumbers() == [5, 6, 7])
+        #expect(t.machine.counters.repairedResendRequests == 0)
+    }
+
+    @Test func linesARepetitionFlushedGoOutAgainAfterARoundTrip() {
+        var (t, next) = ResendTests.printing()
+        t.firmware("Error:checksum mismatch, Last Line: 3", "Resend: 4", "ok")
+        #expect(t.takeNumbers() == [4, 5, 6, 7])
+        // Old line 5 was still on the wire: rejected, it emptied the buffer, and the lines just sent with it.
+        t.firmware("Error:Line Number is not Last Line Number+1, Last Line: 3", "Resend: 4", "ok")
+        #expect(t.takeWritten().isEmpty)
+        t.advance(seconds: 0.05)
+        #expect(t.takeNumbers() == [4, 5, 6, 7])
+        #expect(t.machine.counters.flushedLinesResent == 1)
+        #expect(t.machine.counters.assumedAcknowledgements == 0)
+        for _ in 0..<4 { t.firmware("ok"); t.feed(StreamingTests.job, from: &next) }
+        #expect(t.machine.jobProgress?.confirmedCommands == 5)
+        #expect(t.takeNumbers() == [8, 9, 10, 11])
+    }
+
+    @Test func anOkAfterTheFlushShowsTheLinesArrivedWhole() {
+        var (t, next) = ResendTests.printing()
+        t.firmware("Error:checksum mismatch, Last Line: 3", "Resend: 4", "ok")
+        _ = t.takeWritten()
+        t.firmware("Error:Line Number is not Last Line Number+1, Last Line: 3", "Resend: 4", "ok")
+        // Line 4 was behind the rejected one on the wire, so after the flush: so were 5–7.
+        t.firmware("ok")
+        t.feed(StreamingTests.job, from: &next)
+        #expect(t.takeNumbers() == [8])
+        t.advance(seconds: 0.05)
+        #expect(t.takeWritten().isEmpty)
+        #expect(t.machine.counters.flushedLinesResent == 0)
+    }
+
+    /// The guess was wrong: the first copies were only slow. The firmware runs them, refuses the second copies by
+    /// their number and says which line it wants: nothing runs twice and nothing waits for a timeout.
+    @Test func aSecondCopyOfALineThatArrivedIsRefusedByItsNumber() {
+        var (t, next) = ResendTests.printing()
+        t.firmware("Error:checksum mismatch, Last Line: 3", "Resend: 4", "ok")
+        _ = t.takeWritten()
+        t.firmware("Error:Line Number is not Last Line Number+1, Last Line: 3", "Resend: 4", "ok")
+        t.advance(seconds: 0.05)
+        #expect(t.takeNumbers() == [4, 5, 6, 7])
+        for _ in 0..<4 { t.firmware("ok"); t.feed(StreamingTests.job, from: &next) } // the first copies
+        #expect(t.machine.jobProgress?.confirmedCommands == 5)
+        #expect(t.takeNumbers() == [8, 9, 10, 11])
+        t.firmware("Error:Line Number is not Last Line Number+1, Last Line: 7", "Resend: 8", "ok") // second 4
+        #expect(t.takeNumbers() == [8, 9, 10, 11])
+        for _ in 0..<4 { t.firmware("ok"); t.feed(StreamingTests.job, from: &next) }
+        #expect(t.machine.jobProgress?.confirmedCommands == 9)
+        #expect(t.machine.counters.assumedAcknowledgements == 0)
+    }
+
+    /// A printer whose planner is full answers each line late: silence after a flush is then no sign of loss, and
+    /// the host waits in proportion before it sends anything again.
+    @Test func aPrinterWhoseOksComeLateIsGivenLonger() {
+        var (t, next) = ResendTests.printing()
+        for _ in 0..<12 {
+            t.advance(seconds: 0.3)
+            t.firmware("ok")
+            t.feed(StreamingTests.job, from: &next)
+        }
+        _ = t.takeWritten()
+        guard let front = t.machine.window.first?.number else {
+            Issue.record("nothing in flight")
+            return
+        }
+        t.firmware("Error:checksum mismatch, Last Line: \(front - 1)", "Resend: \(front)", "ok")
+        let resent = t.takeNumbers()
+        #expect(resent.first == front)
+        t.firmware("Error:Line Number is not Last Line Number+1, Last Line: \(front - 1)", "Resend: \(front)", "ok")
+        t.advance(seconds: 0.1)
+        #expect(t.takeWritten().isEmpty)
+        #expect(t.machine.counters.flushedLinesResent == 0)
+        // Four times the recent latency (about a second here), at most the acknowledgement timeout.
+        t.advance(seconds: 3)
+        #expect(t.takeNumbers().first == front) // a late ok is one thing, none at all another
+        #expect(t.machine.counters.flushedLinesResent == 1)
+    }
+}
