@@ -8,6 +8,7 @@ import Testing
     @Test(arguments: [
         "Resend: 44", // a digit too many (or one lost from a longer number): a line never sent
         "Resend: 1",  // a bit flipped: a line confirmed long ago
+        "Resend: 8",  // a bit flipped: the next line, while the one it wants is in flight
     ])
     func aResendWhoseNumberWasHitIsReadFromTheErrorBeforeIt(_ request: String) {
         var (t, _) = ResendTests.printing() // 4–7 in flight, 3 confirmed

@@ -27,6 +27,8 @@ extension HostProtocolStateMachine {
             }
         case .nextLine(let line):
             window.drop(from: line)
+            // Every line was taken, says the firmware: their oks come within a round trip, or the number lied.
+            if let front = window.first?.number { resends.bufferFlushed(from: front, at: now) }
         case .storm(let line, let count):
             window.drop(from: line)
             stopJob(outcome: .failed("resend storm: the printer asked for line \(line) \(count) times in a row; check the cable and the baud rate"),
@@ -42,14 +44,14 @@ extension HostProtocolStateMachine {
     }
 
     /// Noise that hits the number of a `Resend:` makes it ask for a line never sent (a digit lost: 32902 becomes
-    /// 3292), or for one long confirmed (a bit flipped: 27136 becomes 27126). The error before it says the last
-    /// line the firmware took: where only the line after that is one the firmware can want (not yet confirmed,
-    /// still held), that is the one it asked for.
+    /// 3292), for one long confirmed (a bit flipped: 27136 becomes 27126), or for the next line while the one it
+    /// wants is in flight (16548 becomes 16549). Marlin writes both numbers from one counter (`Last Line: n`,
+    /// `Resend: n+1`), so when they disagree one was hit: the one that names a line in flight is believed.
     private mutating func likelyRequestedLine(_ line: Int) -> Int {
         guard let last = resends.precedingLastLine, last + 1 != line, outgoing.canResend(last + 1) else { return line }
         let oldestUnconfirmed = window.first?.number ?? outgoing.nextNumber
-        let plausible = outgoing.canResend(line) && line >= oldestUnconfirmed
-        guard !plausible, last + 1 >= oldestUnconfirmed else { return line }
+        let inFlight = oldestUnconfirmed...max(oldestUnconfirmed, outgoing.history.highest)
+        guard !inFlight.contains(line), inFlight.contains(last + 1) || !outgoing.canResend(line) else { return line }
         counters.repairedResendRequests += 1
         return last + 1
     }
