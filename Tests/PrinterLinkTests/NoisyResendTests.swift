@@ -100,4 +100,25 @@ import Testing
         #expect(t.takeNumbers().first == front) // a late ok is one thing, none at all another
         #expect(t.machine.counters.flushedLinesResent == 1)
     }
+
+    /// A digit of ADVANCED_OK's `N` flipped upwards makes lines look executed before their `ok`s came; those `ok`s
+    /// then arrive late, below the window, and are nobody else's: no line is confirmed early, and the window does
+    /// not fall back to one line for `ok`s "for lines never sent".
+    @Test func lateOksAfterAGarbledAdvancedOkAreNoOtherLinesOks() {
+        let short = (1...100).map { "G1 X\($0 % 10)" }
+        var (t, next) = Transcript.printing(short)
+        for line in 3..<23 {
+            t.firmware("ok N\(line) P15 B3")
+            t.feed(short, from: &next)
+        }
+        #expect(t.takeNumbers() == Array(3...26)) // 23–26 in flight
+        t.firmware("ok N26 P15 B3") // for 23, but noise turned its `N23` into `N26`: 24–26 look executed
+        t.feed(short, from: &next)
+        #expect(t.takeNumbers() == [27, 28, 29, 30])
+        for line in 24...26 { t.firmware("ok N\(line) P15 B3") } // the late ones: 24 and 25 are below the window
+        #expect(t.machine.linesInFlight == 4) // 27–30 wait for their own oks
+        #expect(t.machine.jobProgress?.confirmedCommands == 24)
+        #expect(t.machine.counters.unexpectedOks == 0)
+        #expect(t.machine.currentWindow == 4)
+    }
 }

@@ -95,6 +95,13 @@ extension HostProtocolStateMachine {
         if let temperatures = acknowledgement.temperatures { noteTemperature(temperatures, actions: &actions) }
         if settings.useAdvancedOk, let free = acknowledgement.bufferFree { window.learn(bufferFree: free) }
         if resends.takeOkFollowingRequest() { return }
+        // ADVANCED_OK's `N` is at least the line this `ok` is for: one below the oldest line in flight is the late
+        // `ok` of a line already taken as executed (a garbled `N` had said so), not the front's.
+        if settings.useAdvancedOk, let received = acknowledgement.lineNumber, let oldest = window.first?.number,
+           received < oldest, received >= outgoing.history.oldest {
+            if assumedOutstanding > 0 { assumedOutstanding -= 1 }
+            return
+        }
 
         guard let front = window.popFirst() else {
             if assumedOutstanding > 0 {
@@ -145,10 +152,14 @@ extension HostProtocolStateMachine {
     /// ADVANCED_OK's `N` is the line the firmware received last: a line the host still counts in flight up to what
     /// has surely executed lost its `ok` on the way back.
     private mutating func confirmExecuted(lastReceived: Int, bufferFree: Int, now: ContinuousClock.Instant) {
-        guard let executed = window.bufferSize.executedThrough(lastReceived: lastReceived, bufferFree: bufferFree) else { return }
+        // A line never sent cannot have been received: that `N` was garbled.
+        guard lastReceived <= outgoing.history.highest,
+              let executed = window.bufferSize.executedThrough(lastReceived: lastReceived, bufferFree: bufferFree) else { return }
         while let front = window.first, let number = front.number, number <= executed {
             _ = window.popFirst()
             counters.assumedAcknowledgements += 1
+            // Its `ok` was lost, or comes late if a garbled digit made `N` too high: then it is no other line's.
+            assumedOutstanding += 1
             var ignored: [Action] = []
             confirm(front, now: now, actions: &ignored)
         }
