@@ -30,7 +30,9 @@ struct ResendRecovery {
     }
 
     private(set) var phase: Phase = .steady
-    /// The firmware read its receive buffer dry for a repetition: lines from `line` on that were sent before `at`
+    /// The firmware read its receive buffer dry for a repetition (Marlin 2.1 `GCodeQueue::gcode_line_error` in
+    /// `Marlin/src/gcode/queue.cpp`: `while (read_serial(serial_ind) != -1)`, then `Resend: last_N + 1`, `ok`, from
+    /// the same `last_N` as the error's `Last Line:`): lines from `line` on that were sent before `at`
     /// were either in that buffer (gone) or still on the wire (they arrive whole). Their order on the wire makes
     /// the lost ones a prefix, so an `ok` for any of them shows that the rest arrived too.
     private(set) var flush: (line: Int, at: ContinuousClock.Instant)?
