@@ -68,6 +68,28 @@ struct PrintOverPseudoTerminalTests {
         #expect(result.counters.resendRequests > 0)
     }
 
+    /// With the default timeouts: every recovery under noise takes a round trip or the flush guess, none waits for the
+    /// acknowledgement timeout (3 s), in the windowed mode and with ADVANCED_OK.
+    @Test(arguments: [(false, UInt64(11)), (false, 12), (true, 13)])
+    func noRecoveryWaitsForTheAcknowledgementTimeout(advancedOK: Bool, seed: UInt64) async throws {
+        var settings = LinkSettings()
+        if advancedOK {
+            settings.maxLinesInFlight = 16
+            settings.receiveBufferBytes = 1024
+        }
+        let (result, _) = try await Self.printCompletely(20_000, settings: settings) {
+            $0.advancedOK = advancedOK
+            if advancedOK {
+                $0.commandBufferSize = 16
+                $0.receiveBufferSize = 1024
+            }
+            $0.errorRate = .init(hostToPrinter: 0.02, printerToHost: 0.02)
+            $0.seed = seed
+        }
+        #expect(result.counters.resendRequests > 200)
+        #expect(result.counters.acknowledgementTimeouts == 0)
+    }
+
     @Test func withoutAdvancedOkDamagedAcknowledgementsCostNeverALine() async throws {
         var settings = LinkSettings()
         settings.ackTimeout = .milliseconds(50)

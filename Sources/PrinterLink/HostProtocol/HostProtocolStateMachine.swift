@@ -204,6 +204,7 @@ public struct HostProtocolStateMachine {
                 resendFlushedLines(actions: &actions)
                 fill(now: now, actions: &actions)
             } else if acknowledgementIsOverdue(now: now) {
+                counters.acknowledgementTimeouts += 1
                 assumeLostAcknowledgements(count: 1, now: now, actions: &actions)
             } else {
                 fill(now: now, actions: &actions)
@@ -213,6 +214,7 @@ public struct HostProtocolStateMachine {
             if let flushed = flushDeadline, now >= flushed {
                 resendFlushedLines(actions: &actions)
             } else if acknowledgementIsOverdue(now: now) {
+                counters.acknowledgementTimeouts += 1
                 assumeLostAcknowledgements(count: 1, now: now, actions: &actions)
             }
             escalateCancelIfStalled(now: now, actions: &actions)

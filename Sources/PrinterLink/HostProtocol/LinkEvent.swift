@@ -77,6 +77,9 @@ public struct LinkCounters: Sendable, Equatable {
     public var linesResent = 0
     public var ignoredDuplicateResends = 0
     public var assumedAcknowledgements = 0
+    /// Times the oldest line's `ok` was given up after a silence (`ackTimeout`, or the shorter one after an
+    /// unreadable reply): each is time the printer's planner may have starved.
+    public var acknowledgementTimeouts = 0
     /// Lines one flipped bit or one lost byte away from `ok`, taken as the `ok` they were.
     public var repairedAcknowledgements = 0
     /// `Resend:` requests for a line never sent, taken as the line after the error's `Last Line:`.
