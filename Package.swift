@@ -4,7 +4,7 @@ import PackageDescription
 // One target per module of DESIGN.md §2; a target imports only what its row names.
 let package = Package(
     name: "3dp-agent",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "3dp-agent", targets: ["AgentCommand"]),
         .executable(name: "3dp-content-server", targets: ["ContentServerCommand"]),
@@ -37,13 +37,18 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "GCode"),
+        .target(name: "GCodeFiles", dependencies: ["GCode"]),
+        .target(name: "CivilTime"),
+        .target(name: "Digest", dependencies: ["COpenSSL"]),
+        .target(name: "ThreeDPProtocol"),
+        .target(name: "ContentContract"),
         .target(
             name: "Slicing",
-            dependencies: ["GCode", "CZlib", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["GCode", "GCodeFiles", "CZlib", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "PrinterLink",
-            dependencies: ["GCode", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["GCode", "GCodeFiles", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "VirtualPrinter",
@@ -51,29 +56,31 @@ let package = Package(
         ),
         .target(
             name: "Board",
-            dependencies: ["CUdev", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CUdev", "CivilTime", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "Content",
-            dependencies: ["COpenSSL", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["ContentContract", "Digest", .product(name: "Logging", package: "swift-log"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                            .product(name: "NIOSSL", package: "swift-nio-ssl")]
         ),
         .target(
             name: "Jobs",
-            dependencies: ["PrinterLink", "GCode", "Content", "Slicing", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["PrinterLink", "GCode", "GCodeFiles", "Content", "ContentContract", "Slicing",
+                           .product(name: "Logging", package: "swift-log"),
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "Endpoint",
-            dependencies: ["Jobs", "PrinterLink", "GCode", "Board", "COpenSSL", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["ThreeDPProtocol", "Jobs", "Content", "PrinterLink", "GCode", "CivilTime", "Digest", "COpenSSL",
+                           .product(name: "Logging", package: "swift-log"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")]
         ),
         .target(
             name: "ManagerClient",
-            dependencies: ["Endpoint", "GCode",
+            dependencies: ["ThreeDPProtocol", "GCode",
                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                            .product(name: "Logging", package: "swift-log")]
@@ -81,7 +88,8 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "GCode", "PrinterLink", "VirtualPrinter", "Board", "Jobs", "Endpoint", "Content", "Slicing",
+                "GCode", "GCodeFiles", "PrinterLink", "VirtualPrinter", "Board", "Jobs", "Endpoint", "ThreeDPProtocol",
+                "Content", "Digest", "Slicing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -90,8 +98,8 @@ let package = Package(
         .executableTarget(
             name: "AgentCommand",
             dependencies: [
-                "Agent", "GCode", "PrinterLink", "VirtualPrinter", "Board", "Jobs", "Endpoint", "ManagerClient",
-                "Content", "ContentServer", "Slicing",
+                "Agent", "GCode", "GCodeFiles", "PrinterLink", "VirtualPrinter", "Board", "Jobs", "Endpoint",
+                "ThreeDPProtocol", "ManagerClient", "Content", "ContentContract", "ContentServer", "CivilTime", "Slicing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -99,7 +107,7 @@ let package = Package(
         ),
         .target(
             name: "ContentServer",
-            dependencies: ["Content", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["ContentContract", "Digest", .product(name: "Logging", package: "swift-log"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -112,28 +120,29 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "GCodeTests", dependencies: ["GCode"]),
-        .testTarget(name: "SlicingTests", dependencies: ["Slicing", "GCode", "CZlib", .product(name: "Logging", package: "swift-log")], exclude: ["Fixtures"]),
+        .testTarget(name: "ModuleMapTests"),
+        .testTarget(name: "GCodeTests", dependencies: ["GCode", "GCodeFiles"]),
+        .testTarget(name: "SlicingTests", dependencies: ["Slicing", "GCode", "GCodeFiles", "CZlib", .product(name: "Logging", package: "swift-log")], exclude: ["Fixtures"]),
         .testTarget(name: "PrinterLinkTests", dependencies: ["PrinterLink", "GCode", "VirtualPrinter"]),
         .testTarget(name: "VirtualPrinterTests", dependencies: ["VirtualPrinter", "GCode"]),
-        .testTarget(name: "BoardTests", dependencies: ["Board"]),
-        .testTarget(name: "EndpointTests", dependencies: ["Endpoint", "Jobs", "PrinterLink", "GCode", "Board",
+        .testTarget(name: "BoardTests", dependencies: ["Board", "CivilTime"]),
+        .testTarget(name: "EndpointTests", dependencies: ["Endpoint", "ThreeDPProtocol", "Jobs", "PrinterLink", "GCode", "Digest", "Content",
                                                           .product(name: "Hummingbird", package: "hummingbird"),
                                                           .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                           .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                                                           .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]),
-        .testTarget(name: "ManagerClientTests", dependencies: ["ManagerClient", "Endpoint", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")]),
+        .testTarget(name: "ManagerClientTests", dependencies: ["ManagerClient", "Endpoint", "ThreeDPProtocol", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "PrinterLink", "GCode", "VirtualPrinter", "Content",
                                                       .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ContentTests", dependencies: ["Content", "COpenSSL", "ContentServer",
+        .testTarget(name: "ContentTests", dependencies: ["Content", "ContentContract", "Digest", "COpenSSL", "ContentServer",
                                                          .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                          .product(name: "NIOCore", package: "swift-nio")]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "PrinterLink", "VirtualPrinter", "GCode", "Jobs", "Endpoint",
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "PrinterLink", "VirtualPrinter", "GCode", "Jobs", "Endpoint", "ThreeDPProtocol",
                                                        "ManagerClient", "Board", "Content", "ContentServer", "Slicing",
                                                        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                        .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]),
-        .testTarget(name: "ContentServerTests", dependencies: ["ContentServer", "Content",
+        .testTarget(name: "ContentServerTests", dependencies: ["ContentServer", "Content", "ContentContract", "Digest",
                                                                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                                .product(name: "Hummingbird", package: "hummingbird"),
                                                                .product(name: "HummingbirdTesting", package: "hummingbird"),

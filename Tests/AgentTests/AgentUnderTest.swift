@@ -9,6 +9,7 @@ import NIOCore
 import NIOHTTP1
 import PrinterLink
 import Testing
+import ThreeDPProtocol
 import VirtualPrinter
 
 /// The daemon as a Manager meets it: `AgentDaemon` on a free loopback port with fresh state, serving virtual

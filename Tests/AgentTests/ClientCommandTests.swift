@@ -3,6 +3,7 @@ import Foundation
 import Jobs
 import ManagerClient
 import Testing
+import ThreeDPProtocol
 import VirtualPrinter
 
 /// `3dp-agent client …` as people and scripts run it: the built executable in a child process, against the

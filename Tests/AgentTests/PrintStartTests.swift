@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import ManagerClient
 import Testing
+import ThreeDPProtocol
 
 /// The seed's print flow (7.2.5–7.2.6) end to end on loopback: a Manager hands the agent a content server's token,
 /// the agent fetches, checks and prints the selection — and every way that can go wrong ends clearly.

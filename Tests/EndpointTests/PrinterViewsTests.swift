@@ -4,6 +4,7 @@ import GCode
 import Jobs
 import PrinterLink
 import Testing
+@testable import ThreeDPProtocol
 
 @Suite struct PrinterInfoTests {
     static let marlin = FirmwareInfo(fields: [

@@ -1,5 +1,6 @@
 import Endpoint
 import Testing
+@testable import ThreeDPProtocol
 
 @Suite("JSON Schema validator: keywords")
 struct SchemaValidatorTests {

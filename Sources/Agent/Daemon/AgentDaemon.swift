@@ -6,6 +6,7 @@ import Jobs
 import Logging
 import Slicing
 import ServiceLifecycle
+import ThreeDPProtocol
 
 /// `3dp-agent run`: every printer of the board served over 3DP-1, each long-running part a `Service` of one
 /// `ServiceGroup`. SIGTERM and SIGINT shut down gracefully: the endpoint stops taking clients first, then every
@@ -115,7 +116,7 @@ public struct AgentDaemon: Sendable {
             agent: AgentDescription(name: configuration.name, version: Self.version, systemId: AgentIdentity.systemID()),
             fleet: fleet, tokens: tokens, hub: hub, spoolPath: spool.path,
             pollSubscriptionTTL: configuration.events.pollSubscriptionTTL,
-            contentServers: configuration.contentServers,
+            contentServers: content.settings.servers, board: SystemBoardFacts(),
             logger: logger)
         let listen = configuration.listen
         let onListening = self.onListening

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Content
+import ContentContract
 import Foundation
 import Glibc
 import Logging

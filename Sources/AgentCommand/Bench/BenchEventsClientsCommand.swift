@@ -4,6 +4,7 @@ import Foundation
 import Glibc
 import ManagerClient
 import PrinterLink
+import ThreeDPProtocol
 
 /// `3dp-agent bench events-clients` (hidden): the subscribers of `bench events`, in a process of their own so
 /// that their CPU is not counted as the agent's. Opens `--clients` WebSockets, authenticates each with the token

@@ -1,6 +1,7 @@
 import Endpoint
 import Foundation
 import ManagerClient
+import ThreeDPProtocol
 
 /// What a verb prints: readable lines, or with `--json` the agent's JSON, one compact object per line.
 struct ClientOutput {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Endpoint
 import Foundation
 import ManagerClient
+import ThreeDPProtocol
 
 /// `client watch`: the agent's callbacks as they come, one line each, until Ctrl-C or the agent closes.
 struct WatchVerb: AsyncParsableCommand {

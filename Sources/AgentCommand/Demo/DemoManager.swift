@@ -3,6 +3,7 @@ import Endpoint
 import Foundation
 import ManagerClient
 import PrinterLink
+import ThreeDPProtocol
 import VirtualPrinter
 
 /// The Manager plug-in's side of the demo, over the agent's real 3DP-1 endpoint: what a plug-in author's code

@@ -1,5 +1,6 @@
 import Endpoint
 import Foundation
+import ThreeDPProtocol
 
 /// What the demo shows of the callbacks: each job state once, and one progress line that redraws in place on a
 /// terminal (or a line per tenth when the output is a file).

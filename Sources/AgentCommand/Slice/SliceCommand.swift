@@ -2,6 +2,7 @@ import ArgumentParser
 import Board
 import Foundation
 import GCode
+import GCodeFiles
 import Logging
 import Slicing
 

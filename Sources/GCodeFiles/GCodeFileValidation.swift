@@ -1,3 +1,5 @@
+import GCode
+
 /// What one pass over a G-code file found before printing starts.
 public struct GCodeFileSummary: Sendable, Equatable {
     public var commandCount: Int

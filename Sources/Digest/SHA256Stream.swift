@@ -5,6 +5,8 @@ public struct SHA256Stream: ~Copyable {
     private let context: OpaquePointer
 
     public struct Failed: Error, CustomStringConvertible {
+        public init() {}
+
         public var description: String { "OpenSSL's SHA-256 failed" }
     }
 
@@ -42,18 +44,6 @@ public struct SHA256Stream: ~Copyable {
         var length: UInt32 = 0
         let status = output.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(context, $0.baseAddress, &length) }
         guard status == 1, length == 32 else { throw Failed() }
-        return Self.hex(output.prefix(32))
-    }
-
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    static func hex(_ bytes: some Collection<UInt8>) -> String {
-        var text = [UInt8]()
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        return HexEncoding.lowercase(output.prefix(32))
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// ISO-8601 timestamps with their UTC offset, as 3DP-1 writes `measuredAt` and `agent.time`:
-/// `2026-11-21T09:00:00+01:00`, or `2026-11-21T08:00:00-0000` when the zone is unknown (the
+/// `2026-11-21T09:00:00+0100` (HD-HLF-06's ±hhmm), or `2026-11-21T08:00:00-0000` when the zone is unknown (the
 /// wall-clock part is then UTC).
 ///
 /// Pure arithmetic on the proleptic Gregorian calendar, with no Calendar or DateFormatter: status

@@ -5,6 +5,8 @@ public enum SHA256Digest {
     public static let byteCount = 32
 
     public struct Failed: Error, Equatable, CustomStringConvertible {
+        public init() {}
+
         public var description: String { "OpenSSL EVP_Digest(SHA-256) failed" }
     }
 
@@ -24,23 +26,5 @@ public enum SHA256Digest {
     /// The digest as 64 lowercase hex digits, the form stored in `tokens.json`.
     public static func hex(_ data: some Collection<UInt8>) throws(Failed) -> String {
         HexEncoding.lowercase(try digest(data))
-    }
-}
-
-enum HexEncoding {
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    static func lowercase(_ bytes: some Collection<UInt8>) -> String {
-        var text = [UInt8]()
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
-
-    static func isLowercaseHex(_ text: String, count: Int) -> Bool {
-        text.utf8.count == count && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 }

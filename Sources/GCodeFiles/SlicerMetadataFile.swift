@@ -1,3 +1,4 @@
+import GCode
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

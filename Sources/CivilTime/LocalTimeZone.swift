@@ -14,7 +14,8 @@ public enum LocalTimeZone {
     /// comes from the C library, which always reads the real /etc/localtime.
     public static func offset(at date: Date, root: String = "/") -> UTCOffset {
         let tzVariable = getenv("TZ").map { String(cString: $0) }
-        let localtimeExists = FileManager.default.fileExists(atPath: SystemFile.path("etc/localtime", under: root))
+        let localtime = root.hasSuffix("/") ? root + "etc/localtime" : root + "/etc/localtime"
+        let localtimeExists = FileManager.default.fileExists(atPath: localtime)
         guard isKnown(tzVariable: tzVariable, localtimeExists: localtimeExists) else { return .unknown }
 
         // tzset again on every call: an administrator may change the zone while the agent runs.
