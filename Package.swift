@@ -42,6 +42,7 @@ let package = Package(
         .target(name: "Digest", dependencies: ["COpenSSL"]),
         .target(name: "ThreeDPProtocol"),
         .target(name: "ContentContract"),
+        .target(name: "ServiceScope"),
         .target(
             name: "Slicing",
             dependencies: ["GCode", "GCodeFiles", "CZlib", .product(name: "Logging", package: "swift-log")]
@@ -89,25 +90,46 @@ let package = Package(
             name: "Agent",
             dependencies: [
                 "GCode", "GCodeFiles", "PrinterLink", "VirtualPrinter", "Board", "Jobs", "Endpoint", "ThreeDPProtocol",
-                "Content", "Digest", "Slicing",
+                "Content", "Digest", "Slicing", "ServiceScope",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
+        .target(
+            name: "CommandSupport",
+            dependencies: ["Agent", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "Benchmarks",
+            dependencies: [
+                "Agent", "CommandSupport", "Board", "CivilTime", "Content", "ContentContract", "Endpoint", "GCode", "Jobs",
+                "ManagerClient", "PrinterLink", "Slicing", "ThreeDPProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Demo",
+            dependencies: [
+                "Agent", "CommandSupport", "Board", "ContentServer", "Endpoint", "ManagerClient", "PrinterLink", "Slicing",
+                "ThreeDPProtocol", "VirtualPrinter",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "AgentCommand",
             dependencies: [
-                "Agent", "GCode", "GCodeFiles", "PrinterLink", "VirtualPrinter", "Board", "Jobs", "Endpoint",
-                "ThreeDPProtocol", "ManagerClient", "Content", "ContentContract", "ContentServer", "CivilTime", "Slicing",
+                "Agent", "Benchmarks", "Demo", "CommandSupport", "GCode", "GCodeFiles", "PrinterLink", "VirtualPrinter",
+                "Board", "Endpoint", "ThreeDPProtocol", "ManagerClient", "Slicing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "ContentServer",
-            dependencies: ["ContentContract", "Digest", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["ContentContract", "Digest", "ServiceScope", .product(name: "Logging", package: "swift-log"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -121,6 +143,7 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "ModuleMapTests"),
+        .testTarget(name: "ServiceScopeTests", dependencies: ["ServiceScope"]),
         .testTarget(name: "GCodeTests", dependencies: ["GCode", "GCodeFiles"]),
         .testTarget(name: "SlicingTests", dependencies: ["Slicing", "GCode", "GCodeFiles", "CZlib", .product(name: "Logging", package: "swift-log")], exclude: ["Fixtures"]),
         .testTarget(name: "PrinterLinkTests", dependencies: ["PrinterLink", "GCode", "VirtualPrinter"]),

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import ServiceLifecycle
+import ServiceScope
 
 /// The reference content server (DESIGN §5): serves the files under a root as contents behind short-lived tokens.
 public enum ContentServer {
@@ -17,12 +18,11 @@ public enum ContentServer {
         let origin = PublicOrigin()
         let router = Router(context: ContentRequestContext.self)
         ContentRoutes(desk: desk, origin: origin).register(on: router)
-        let (bound, boundContinuation) = AsyncStream<Int>.makeStream()
+        let bound = AsyncStream<Int>.makeStream()
         let configuration = ApplicationConfiguration(address: .hostname(settings.host, port: settings.port),
                                                      serverName: nil)
         let onServerRunning: @Sendable (any Channel) async -> Void = { channel in
-            boundContinuation.yield(channel.localAddress?.port ?? settings.port)
-            boundContinuation.finish()
+            bound.continuation.yield(channel.localAddress?.port ?? settings.port)
         }
         let responder = router.buildResponder()
         // Two calls because the server builder's type is not exported by Hummingbird.
@@ -33,50 +33,34 @@ public enum ContentServer {
                          onServerRunning: onServerRunning, logger: logger)
         let address = "\(settings.host):\(settings.port)"
 
-        // In a service group so that stopping is a graceful shutdown (the listener closes, requests end) rather than
-        // a cancellation, which Hummingbird reports as an error.
         let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-        return try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                defer { boundContinuation.finish() }
+        let outcome: Result<T, any Error>
+        do {
+            outcome = .success(try await ServiceScope.run({
                 do {
                     try await services.run()
                 } catch {
                     throw ContentServerError.cannotListen(address: address, reason: "\(error)")
                 }
-                return true
-            }
-            var boundPorts = bound.makeAsyncIterator()
-            guard let port = await boundPorts.next() else {
-                // The server ended before it was bound: its error says why.
-                try await group.next()
-                throw ContentServerError.cannotListen(address: address, reason: "the server stopped before binding")
-            }
-            let scheme = settings.tls == nil ? "http" : "https"
-            let host = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
-            let baseURL = "\(scheme)://\(host):\(port)"
-            origin.url = settings.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? baseURL
-            logger.info("content server listening", metadata: ["url": "\(baseURL)", "root": "\(catalog.root)"])
-            let running = RunningContentServer(baseURL: baseURL, port: port, desk: desk)
-            let outcome: Result<T, any Error>
-            do {
-                outcome = .success(try await body(running))
-            } catch {
-                outcome = .failure(error)
-            }
-            // Downloads in flight end at once (their bodies stop); what still hangs after a second is cancelled.
-            desk.stop.set()
-            await services.triggerGracefulShutdown()
-            group.addTask {
-                try? await Task.sleep(for: .seconds(1))
-                return false
-            }
-            _ = try? await group.next()
-            group.cancelAll()
-            while let _ = try? await group.next() {}
-            logger.info("content server stopped")
-            return try outcome.get()
+            }, ready: bound, shutdown: {
+                // Downloads in flight end at once (their bodies stop); what still hangs after a second is cancelled.
+                desk.stop.set()
+                await services.triggerGracefulShutdown()
+            }, cutOff: .seconds(1)) { port in
+                let scheme = settings.tls == nil ? "http" : "https"
+                let host = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
+                let baseURL = "\(scheme)://\(host):\(port)"
+                origin.url = settings.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? baseURL
+                logger.info("content server listening", metadata: ["url": "\(baseURL)", "root": "\(catalog.root)"])
+                return try await body(RunningContentServer(baseURL: baseURL, port: port, desk: desk))
+            })
+        } catch is ServiceScope.EndedBeforeReady {
+            throw ContentServerError.cannotListen(address: address, reason: "the server stopped before binding")
+        } catch {
+            outcome = .failure(error)
         }
+        logger.info("content server stopped")
+        return try outcome.get()
     }
 
     /// Runs a server until SIGINT or SIGTERM, calling `onStart` once it is bound (the command prints from there).

@@ -6,6 +6,7 @@ import Jobs
 import Logging
 import Slicing
 import ServiceLifecycle
+import ServiceScope
 import ThreeDPProtocol
 
 /// `3dp-agent run`: every printer of the board served over 3DP-1, each long-running part a `Service` of one
@@ -90,6 +91,24 @@ public struct AgentDaemon: Sendable {
 
     public func run() async throws {
         try await run(stopWhen: nil)
+    }
+
+    /// Runs the agent, as `3dp-agent run` would, for as long as `body` runs, handing it the endpoint's bound port;
+    /// then shuts down the way SIGTERM does and waits until it has. The demo and the benchmarks run an agent so.
+    /// Throws `ServiceScope.EndedBeforeReady` when the agent stopped without an error before it listened.
+    public func withRunning<Result: Sendable>(_ body: (Int) async throws -> Result) async throws -> Result {
+        let ready = AsyncStream.makeStream(of: Int.self)
+        let stop = AsyncStream.makeStream(of: Void.self)
+        var listening = self
+        let onListening = self.onListening
+        listening.onListening = { port in
+            await onListening(port)
+            ready.continuation.yield(port)
+        }
+        let daemon = listening
+        return try await ServiceScope.run({
+            try await daemon.run(stopWhen: { for await _ in stop.stream { return } })
+        }, ready: ready, shutdown: { stop.continuation.yield() }, body)
     }
 
     /// Runs until a signal, or until `stopWhen` returns: then shuts down as gracefully as on SIGTERM.

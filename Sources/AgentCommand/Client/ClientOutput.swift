@@ -1,3 +1,4 @@
+import CommandSupport
 import Endpoint
 import Foundation
 import ManagerClient

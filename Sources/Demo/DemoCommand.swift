@@ -1,6 +1,7 @@
 import Agent
 import ArgumentParser
 import Board
+import CommandSupport
 import ContentServer
 import Endpoint
 import Foundation
@@ -14,8 +15,8 @@ import VirtualPrinter
 /// all on loopback with temporary state; then plays the Manager: discovery, pairing with the code read off the
 /// printer's display, printer info, a subscription, `print.start` with a fresh content token, live progress
 /// until the print completes, and a summary. Everything it started is stopped and removed before it returns.
-struct DemoCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct DemoCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Play a Manager against a real agent, a content server and a virtual printer, end to end."
     )
@@ -35,7 +36,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Serve the sample G-code even when a slicer is installed (by default the demo then serves a small 3D model, which the agent slices).")
     var gcode = false
 
-    func run() async throws {
+    public init() {}
+
+    public func run() async throws {
         CommandLogging.setUp(level: .warning)
         let started = ContinuousClock.now
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("3dp-agent-demo-\(getpid())")
@@ -105,29 +108,6 @@ struct DemoCommand: AsyncParsableCommand {
         configuration.events.statusInterval = .milliseconds(500)
         var logger = Logger(label: "3dp-agent")
         logger.logLevel = .warning
-        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        let (stop, stopSink) = AsyncStream.makeStream(of: Void.self)
-        let daemon = try AgentDaemon(configuration: configuration, logger: logger) { portSink.yield($0) }
-        return try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask {
-                defer { portSink.finish() }
-                try await daemon.run { for await _ in stop { return } }
-                return nil
-            }
-            var listening = ports.makeAsyncIterator()
-            guard let port = await listening.next() else {
-                while let _ = try await group.next() {}
-                throw ValidationError("the agent stopped before it listened")
-            }
-            let outcome: Swift.Result<Result, any Error>
-            do {
-                outcome = .success(try await body(port))
-            } catch {
-                outcome = .failure(error)
-            }
-            stopSink.yield()
-            while let _ = try await group.next() {}
-            return try outcome.get()
-        }
+        return try await AgentDaemon(configuration: configuration, logger: logger).withRunning(body)
     }
 }

@@ -1,3 +1,4 @@
+import CommandSupport
 import ContentServer
 import Endpoint
 import Foundation

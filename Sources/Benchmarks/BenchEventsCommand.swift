@@ -1,6 +1,7 @@
 import Agent
 import ArgumentParser
 import Board
+import CommandSupport
 import Endpoint
 import Foundation
 import Jobs
@@ -78,28 +79,10 @@ struct BenchEventsCommand: AsyncParsableCommand {
         configuration.endpointAccess.maxConnectionsPerAddress = clients + 16
         configuration.endpointAccess.maxConnections = max(configuration.endpointAccess.maxConnections, clients + 64)
 
-        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        let (stop, stopSink) = AsyncStream.makeStream(of: Void.self)
-        let daemon = try AgentDaemon(configuration: configuration, logger: Logger(label: "3dp-agent"),
-                                 onListening: { portSink.yield($0) })
-        let result = try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask {
-                try await daemon.run(stopWhen: { for await _ in stop { break } })
-                return nil
-            }
-            group.addTask {
-                defer { stopSink.finish() }
-                var waitPort = ports.makeAsyncIterator()
-                guard let port = await waitPort.next() else { throw ValidationError("the agent did not start listening") }
-                return try await measure(daemon: daemon, port: port, job: file, token: token)
-            }
-            var measured: Result?
-            while let next = try await group.next() {
-                if let next { measured = next }
-            }
-            return measured
+        let daemon = try AgentDaemon(configuration: configuration, logger: Logger(label: "3dp-agent"))
+        let result = try await daemon.withRunning { port in
+            try await measure(daemon: daemon, port: port, job: file, token: token)
         }
-        guard let result else { throw ValidationError("the benchmark ended without a measurement") }
         report(result)
     }
 
