@@ -1,7 +1,8 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// One target per module of DESIGN.md §2; a target imports only what its row names.
+// One target per module; docs/modules.md is the map (DESIGN.md §2, and why the project differs from it), and
+// Tests/ModuleMapTests fails when a target depends on or imports a project target its row does not name.
 let package = Package(
     name: "3dp-agent",
     platforms: [.macOS(.v15)],
@@ -67,6 +68,10 @@ let package = Package(
                            .product(name: "NIOSSL", package: "swift-nio-ssl")]
         ),
         .target(
+            name: "AgentConfig",
+            dependencies: ["Board", "GCode", "Jobs", "Content", "ServiceScope", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
             name: "Jobs",
             dependencies: ["PrinterLink", "GCode", "GCodeFiles", "Content", "ContentContract", "Slicing",
                            .product(name: "Logging", package: "swift-log"),
@@ -90,7 +95,7 @@ let package = Package(
             name: "Agent",
             dependencies: [
                 "GCode", "GCodeFiles", "PrinterLink", "VirtualPrinter", "Board", "Jobs", "Endpoint", "ThreeDPProtocol",
-                "Content", "Digest", "Slicing", "ServiceScope",
+                "Content", "Digest", "Slicing", "ServiceScope", "AgentConfig",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -103,8 +108,8 @@ let package = Package(
         .target(
             name: "Benchmarks",
             dependencies: [
-                "Agent", "CommandSupport", "Board", "CivilTime", "Content", "ContentContract", "Endpoint", "GCode", "Jobs",
-                "ManagerClient", "PrinterLink", "Slicing", "ThreeDPProtocol",
+                "Agent", "CommandSupport", "Board", "CivilTime", "AgentConfig", "Content", "ContentContract", "Endpoint", "GCode",
+                "Jobs", "ManagerClient", "PrinterLink", "ServiceScope", "Slicing", "ThreeDPProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -112,8 +117,8 @@ let package = Package(
         .target(
             name: "Demo",
             dependencies: [
-                "Agent", "CommandSupport", "Board", "ContentServer", "Endpoint", "ManagerClient", "PrinterLink", "Slicing",
-                "ThreeDPProtocol", "VirtualPrinter",
+                "Agent", "CommandSupport", "Board", "AgentConfig", "Content", "ContentServer", "Endpoint", "ManagerClient", "PrinterLink",
+                "ServiceScope", "Slicing", "ThreeDPProtocol", "VirtualPrinter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -122,7 +127,7 @@ let package = Package(
             name: "AgentCommand",
             dependencies: [
                 "Agent", "Benchmarks", "Demo", "CommandSupport", "GCode", "GCodeFiles", "PrinterLink", "VirtualPrinter",
-                "Board", "Endpoint", "ThreeDPProtocol", "ManagerClient", "Slicing",
+                "Board", "AgentConfig", "Endpoint", "ThreeDPProtocol", "ManagerClient", "Slicing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -138,7 +143,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ContentServerCommand",
-            dependencies: ["ContentServer",
+            dependencies: ["ContentServer", "ServiceScope",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")]
         ),
@@ -148,7 +153,7 @@ let package = Package(
         .testTarget(name: "SlicingTests", dependencies: ["Slicing", "GCode", "GCodeFiles", "CZlib", .product(name: "Logging", package: "swift-log")], exclude: ["Fixtures"]),
         .testTarget(name: "PrinterLinkTests", dependencies: ["PrinterLink", "GCode", "VirtualPrinter"]),
         .testTarget(name: "VirtualPrinterTests", dependencies: ["VirtualPrinter", "GCode"]),
-        .testTarget(name: "BoardTests", dependencies: ["Board", "CivilTime"]),
+        .testTarget(name: "BoardTests", dependencies: ["Board", "CivilTime", "AgentConfig", "ServiceScope", "Content", "Jobs"]),
         .testTarget(name: "EndpointTests", dependencies: ["Endpoint", "ThreeDPProtocol", "Jobs", "PrinterLink", "GCode", "Digest", "Content",
                                                           .product(name: "Hummingbird", package: "hummingbird"),
                                                           .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -160,12 +165,12 @@ let package = Package(
         .testTarget(name: "ContentTests", dependencies: ["Content", "ContentContract", "Digest", "COpenSSL", "ContentServer",
                                                          .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                          .product(name: "NIOCore", package: "swift-nio")]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "PrinterLink", "VirtualPrinter", "GCode", "Jobs", "Endpoint", "ThreeDPProtocol",
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "AgentConfig", "ServiceScope", "PrinterLink", "VirtualPrinter", "GCode", "Jobs", "Endpoint", "ThreeDPProtocol",
                                                        "ManagerClient", "Board", "Content", "ContentServer", "Slicing",
                                                        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                        .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]),
-        .testTarget(name: "ContentServerTests", dependencies: ["ContentServer", "Content", "ContentContract", "Digest",
+        .testTarget(name: "ContentServerTests", dependencies: ["ContentServer", "ServiceScope", "Content", "ContentContract", "Digest",
                                                                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                                .product(name: "Hummingbird", package: "hummingbird"),
                                                                .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -2,11 +2,13 @@ import Agent
 import ArgumentParser
 import Board
 import CommandSupport
+import AgentConfig
 import Endpoint
 import Foundation
 import Jobs
 import Logging
 import PrinterLink
+import ServiceScope
 
 /// `3dp-agent bench events`: the agent (daemon, endpoint, serial driver) runs in this process and prints a long
 /// job on a virtual printer in a child process; a second child holds the WebSocket subscribers. Reports the

@@ -2,9 +2,12 @@ import Agent
 import ArgumentParser
 import Board
 import CommandSupport
+import AgentConfig
 import ContentServer
 import Endpoint
+import Content
 import Foundation
+import ServiceScope
 import Slicing
 import Logging
 import ManagerClient
@@ -104,7 +107,7 @@ public struct DemoCommand: AsyncParsableCommand {
         configuration.listen = ListenAddress(host: "127.0.0.1", port: 0)
         configuration.printers.autodetect = false
         configuration.printers.entries = [PrinterEntry(id: "demo-printer", port: printer.devicePath, baud: printer.configuration.baudRate ?? 250_000)]
-        configuration.contentServers = [ContentServerEntry(url: contentServer, name: "demo content server", allowPlainHTTP: true)]
+        configuration.contentServers = [TrustedContentServer(url: contentServer, name: "demo content server", allowPlainHTTP: true)]
         configuration.events.statusInterval = .milliseconds(500)
         var logger = Logger(label: "3dp-agent")
         logger.logLevel = .warning

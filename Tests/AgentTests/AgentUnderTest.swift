@@ -1,13 +1,16 @@
 import Agent
 import AsyncHTTPClient
 import Board
+import AgentConfig
 import Endpoint
 import Jobs
+import Content
 import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
 import PrinterLink
+import ServiceScope
 import Testing
 import ThreeDPProtocol
 import VirtualPrinter
@@ -19,7 +22,7 @@ final class AgentUnderTest: AgentEndpoint, @unchecked Sendable {
     private let task: Task<Void, any Error>
 
     static func start(printers count: Int = 1, statusInterval: Duration = .milliseconds(200), clientQueue: Int = 256,
-                      logs: CapturedLogs? = nil, contentServers: [ContentServerEntry] = [], spoolQuotaMegabytes: Int? = nil,
+                      logs: CapturedLogs? = nil, contentServers: [TrustedContentServer] = [], spoolQuotaMegabytes: Int? = nil,
                       networkPolicy: EndpointNetworkPolicy? = nil,
                       configurePrinter: (inout VirtualPrinterConfiguration) -> Void = { _ in },
                       configureAgent: (inout AgentConfiguration) -> Void = { _ in },
@@ -82,7 +85,7 @@ final class AgentUnderTest: AgentEndpoint, @unchecked Sendable {
     /// Runs `body` against a started agent and stops it afterwards, also when `body` throws: the next test never
     /// meets this one's agent (which would otherwise go on reopening its printer's pty path, which a new pty may reuse).
     static func with(printers count: Int = 1, statusInterval: Duration = .milliseconds(200), clientQueue: Int = 256,
-                     logs: CapturedLogs? = nil, contentServers: [ContentServerEntry] = [], spoolQuotaMegabytes: Int? = nil,
+                     logs: CapturedLogs? = nil, contentServers: [TrustedContentServer] = [], spoolQuotaMegabytes: Int? = nil,
                      networkPolicy: EndpointNetworkPolicy? = nil,
                      configurePrinter: (inout VirtualPrinterConfiguration) -> Void = { _ in },
                      configureAgent: (inout AgentConfiguration) -> Void = { _ in },

@@ -1,6 +1,8 @@
 import Board
+import AgentConfig
 import ContentServer
 import Endpoint
+import Content
 import Foundation
 import Logging
 import ManagerClient
@@ -30,7 +32,7 @@ import ThreeDPProtocol
         logger.logLevel = .warning
         let settings = ContentServerSettings(root: root.path, port: 0, adminKey: "admin-key-for-tests", faults: faults)
         try await ContentServer.serve(settings, logger: logger) { server in
-            let trusted = ContentServerEntry(url: server.baseURL, name: "test content", allowPlainHTTP: true)
+            let trusted = TrustedContentServer(url: server.baseURL, name: "test content", allowPlainHTTP: true)
             try await AgentUnderTest.with(logs: logs, contentServers: [trusted], spoolQuotaMegabytes: spoolQuotaMegabytes,
                                           configurePrinter: { $0.baudRate = 1_000_000 }, configureAgent: configureAgent) { agent in
                 try await body(agent, server, agent.stateDirectory.appendingPathComponent("spool"))

@@ -1,4 +1,5 @@
 import Board
+import AgentConfig
 import Content
 import Endpoint
 import Foundation
@@ -78,9 +79,7 @@ public struct AgentDaemon: Sendable {
 
     static func contentSettings(_ configuration: AgentConfiguration, spool: String) -> ContentSettings {
         ContentSettings(
-            servers: configuration.contentServers.map {
-                TrustedContentServer(url: $0.url, name: $0.name, allowPlainHTTP: $0.allowPlainHTTP, caFile: $0.caFile)
-            },
+            servers: configuration.contentServers,
             spoolDirectory: spool,
             spoolQuotaBytes: configuration.content.quotaMegabytes.map { Int64($0) << 20 },
             reserveBytes: Int64(configuration.content.reserveMegabytes) << 20,

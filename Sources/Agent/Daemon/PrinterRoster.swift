@@ -1,4 +1,5 @@
 import Board
+import AgentConfig
 import Foundation
 import GCode
 import Jobs
@@ -10,17 +11,13 @@ enum PrinterRoster {
     static func settings(for entry: PrinterEntry, configuration: AgentConfiguration) -> PrinterServiceSettings {
         var link = LinkSettings()
         link.maxLinesInFlight = entry.maxLinesInFlight
-        link.ackTimeout = Double(entry.ackTimeout.components.seconds) + Double(entry.ackTimeout.components.attoseconds) / 1e18
+        // The link takes seconds as a Double until its state machine keeps time as Duration (issue 10).
+        link.ackTimeout = entry.ackTimeout / .seconds(1)
         link.lineBytesPerSecond = Double(entry.baud) / 10
-        let info = entry.info
         return PrinterServiceSettings(
             serviceId: entry.id, name: entry.name, portPath: entry.port, baudRate: entry.baud, link: link,
-            overrides: PrinterInfoOverrides(
-                productName: info.productName, manufacturer: info.manufacturer, modelNumber: info.modelNumber,
-                firmwareRevision: info.firmwareRevision, serialNumber: info.serialNumber,
-                softwareRevision: info.softwareRevision, hardwareRevision: info.hardwareRevision,
-                partNumber: info.partNumber, protocolRevision: info.protocolRevision),
-            buildVolume: entry.buildVolume.map { SoftEndstops.Axes(x: $0.x, y: $0.y, z: $0.z) },
+            overrides: entry.info,
+            buildVolume: entry.buildVolume,
             reconnectInterval: configuration.printers.reconnectInterval, slicerProfile: entry.slicerProfile)
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Board
+import AgentConfig
 import Foundation
 import GCode
 import GCodeFiles

@@ -1,4 +1,6 @@
+import Content
 import Logging
+import ServiceScope
 
 /// Everything the agent reads from its configuration file, with the defaults filled in and the values checked.
 public struct AgentConfiguration: Sendable, Equatable {
@@ -19,7 +21,7 @@ public struct AgentConfiguration: Sendable, Equatable {
     /// [content]
     public var content: ContentSpoolSettings
     /// The [[content_server]] entries: the only servers content is fetched from.
-    public var contentServers: [ContentServerEntry]
+    public var contentServers: [TrustedContentServer]
     /// [slicing]
     public var slicing = SlicingConfiguration()
 
@@ -31,7 +33,7 @@ public struct AgentConfiguration: Sendable, Equatable {
         events: EventSettings,
         printers: PrinterSettings,
         content: ContentSpoolSettings = ContentSpoolSettings(),
-        contentServers: [ContentServerEntry] = [],
+        contentServers: [TrustedContentServer] = [],
         endpointAccess: EndpointAccessSettings = EndpointAccessSettings()
     ) {
         self.endpointAccess = endpointAccess

@@ -1,21 +1,9 @@
-/// One [[content_server]]: a content server this agent trusts to hand it content for a token (3D-HSF-05).
-public struct ContentServerEntry: Sendable, Equatable {
-    /// url: the server's base, `https://host[:port][/path]`; `http://` only with allow_plain_http.
-    public var url: String
-    /// name: how `content.servers` shows it; the host when not set.
-    public var name: String
-    /// allow_plain_http: whether this server may be reached without TLS (a server on the local network).
-    public var allowPlainHTTP: Bool
-    /// ca_file: a PEM file of the CA (or self-signed certificate) to trust for this server instead of the system's.
-    public var caFile: String?
+import Content
 
-    public init(url: String, name: String, allowPlainHTTP: Bool = false, caFile: String? = nil) {
-        self.url = url
-        self.name = name
-        self.allowPlainHTTP = allowPlainHTTP
-        self.caFile = caFile
-    }
-
+/// One [[content_server]] decodes straight into the content client's `TrustedContentServer`:
+/// url (`https://host[:port][/path]`; `http://` only with allow_plain_http), name (the host when not set),
+/// allow_plain_http, ca_file.
+extension TrustedContentServer {
     /// Checks the shape of a server URL: a scheme the agent speaks, a host, and nothing that would carry
     /// credentials or vary per request.
     static func problem(with url: String, allowPlainHTTP: Bool) -> String? {

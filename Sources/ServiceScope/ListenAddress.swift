@@ -1,4 +1,5 @@
-/// Where the 3DP-1 endpoint listens: a host (an IPv4 or IPv6 address or a name) and a TCP port.
+/// Where a server listens (the 3DP-1 endpoint, the reference content server): a host (an IPv4 or IPv6 address
+/// or a name) and a TCP port.
 public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     /// The address without brackets: "0.0.0.0", "::1", "localhost".
     public var host: String
@@ -20,10 +21,15 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     /// Why a "host:port" text is not one.
     public struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
         public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
-    /// Reads "host:port", "[ipv6]:port".
-    public static func parse(_ text: String) throws(Invalid) -> ListenAddress {
+    /// Reads "host:port", "[ipv6]:port". `ports` is what the caller accepts: the agent's configuration refuses
+    /// port 0, a command line for tests and the demo may ask for it (any free port).
+    public static func parse(_ text: String, ports: ClosedRange<Int> = 1...65535) throws(Invalid) -> ListenAddress {
         let host: Substring
         let portText: Substring
         if text.hasPrefix("[") {
@@ -58,8 +64,8 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
         guard !portText.isEmpty, portText.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw Invalid(description: "expected a port number after ':' in '\(text)'")
         }
-        guard let port = Int(portText), (1...65535).contains(port) else {
-            throw Invalid(description: "port \(portText) is out of range 1…65535")
+        guard let port = Int(portText), ports.contains(port) else {
+            throw Invalid(description: "port \(portText) is out of range \(ports.lowerBound)…\(ports.upperBound)")
         }
         return ListenAddress(host: String(host), port: port)
     }

@@ -1,3 +1,5 @@
+import Board
+
 /// The serviceId of a printer the agent found by itself: the same printer gets the same id after a re-plug or
 /// a reboot, so Manager plug-ins keep their pairing and history with it.
 public enum ServiceIdentity {

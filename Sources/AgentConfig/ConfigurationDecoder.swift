@@ -1,4 +1,7 @@
+import Content
+import Jobs
 import Logging
+import ServiceScope
 
 /// Turns a parsed configuration file into an `AgentConfiguration`: every key known, typed and in range,
 /// every default filled in.
@@ -21,7 +24,7 @@ enum ConfigurationDecoder {
         "id", "port", "baud", "name", "max_lines_in_flight", "ack_timeout", "build_volume", "slicer_profile",
     ] + infoKeys.map(\.key)
 
-    private static let infoKeys: [(key: String, field: WritableKeyPath<PrinterInfoFields, String?> & Sendable)] = [
+    private static let infoKeys: [(key: String, field: WritableKeyPath<PrinterInfoOverrides, String?> & Sendable)] = [
         ("product_name", \.productName),
         ("manufacturer", \.manufacturer),
         ("model_number", \.modelNumber),
@@ -181,7 +184,7 @@ enum ConfigurationDecoder {
         configuration.slicing.memoryLimitMegabytes =
             try slicing.integer("memory_limit_mb", in: 128...1_048_576) ?? configuration.slicing.memoryLimitMegabytes
 
-        var servers: [ContentServerEntry] = []
+        var servers: [TrustedContentServer] = []
         for (offset, table) in contentServerTables.enumerated() {
             let reader = try SectionReader(
                 table: table, context: "[[content_server]] \(offset + 1)", source: source, knownKeys: contentServerKeys)
@@ -196,19 +199,19 @@ enum ConfigurationDecoder {
         return configuration
     }
 
-    private static func contentServer(_ reader: SectionReader) throws(ConfigurationError) -> ContentServerEntry {
+    private static func contentServer(_ reader: SectionReader) throws(ConfigurationError) -> TrustedContentServer {
         let context = reader.context
         guard let written = try reader.string("url") else {
             throw reader.problem("\(context) needs a 'url', such as url = \"https://content.example.com\"")
         }
         let allowPlainHTTP = try reader.boolean("allow_plain_http") ?? false
-        if let problem = ContentServerEntry.problem(with: written, allowPlainHTTP: allowPlainHTTP) {
+        if let problem = TrustedContentServer.problem(with: written, allowPlainHTTP: allowPlainHTTP) {
             throw reader.problem(reader.table["url"]!, "'url' in \(context): \(problem)")
         }
         // "https://host/" and "https://host" are one server; keep the form without the slash.
         let url = written.hasSuffix("/") ? String(written.dropLast()) : written
         let host = url.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: true).dropFirst().first.map(String.init) ?? url
-        return ContentServerEntry(
+        return TrustedContentServer(
             url: url, name: try reader.text("name") ?? host, allowPlainHTTP: allowPlainHTTP,
             caFile: try reader.absolutePath("ca_file", example: "/etc/3dp-agent/content-ca.pem"))
     }
