@@ -14,6 +14,7 @@ import ServiceScope
 import Testing
 import ThreeDPProtocol
 import VirtualPrinter
+import ThreeDPSchemaValidation
 
 /// The daemon as a Manager meets it: `AgentDaemon` on a free loopback port with fresh state, serving virtual
 /// printers over real pseudo-terminals. `rpc` speaks raw HTTP so that tests see exactly what goes over the wire.

@@ -5,6 +5,7 @@ import Jobs
 import PrinterLink
 import Testing
 @testable import ThreeDPProtocol
+@testable import ThreeDPSchemaValidation
 
 @Suite struct PrinterInfoTests {
     static let marlin = FirmwareInfo(fields: [

@@ -1,8 +1,8 @@
 private typealias S = SchemaBuild
 
 /// The 3DP-1 contract as one JSON Schema (draft 2020-12) document: every method's params and result, every
-/// callback's result, and the message envelopes. The endpoint serves it at `GET /3dp/v1/schema`; tests and the
-/// Manager side check messages against it.
+/// callback's result, and the message envelopes. The endpoint serves it at `GET /3dp/v1/schema`; tests check
+/// messages against it with `ThreeDPSchemaValidation`, which the agent does not link.
 ///
 /// Layout: `$defs` (shared shapes), `methods.<method>.params` / `.result`, `callbacks.<topic>` (a result),
 /// `messages.request` / `.response` / `.callback`. Params are closed (an unknown member is refused); results are
@@ -12,8 +12,6 @@ public enum ThreeDPSchema {
     public static let identifier = "https://3dp-agent.invalid/3dp/v1/schema"
 
     public static let document: JSONValue = build()
-
-    public static let validator = JSONSchemaValidator(document: document)
 
     public static var methodNames: [String] { methods.keys.sorted() }
 
@@ -28,28 +26,6 @@ public enum ThreeDPSchema {
         case params, result
     }
 
-    public static func validateParams(method: String, _ params: JSONValue) -> [SchemaFailure] {
-        validator.check(params, against: reference(method: method, .params))
-    }
-
-    public static func validateResult(method: String, _ result: JSONValue) -> [SchemaFailure] {
-        validator.check(result, against: reference(method: method, .result))
-    }
-
-    public static func validateCallback(topic: String, _ result: JSONValue) -> [SchemaFailure] {
-        validator.check(result, against: "#/callbacks/\(JSONPointer.escape(topic))")
-    }
-
-    /// A whole message: "request", "response" or "callback".
-    public static func validateMessage(_ kind: String, _ message: JSONValue) -> [SchemaFailure] {
-        validator.check(message, against: "#/messages/\(JSONPointer.escape(kind))")
-    }
-
-    /// Shorthand for `validator.check(_:against:)`.
-    public static func check(_ value: JSONValue, against reference: String) -> [SchemaFailure] {
-        validator.check(value, against: reference)
-    }
-
     /// Every schema in the document, by reference: the `$defs`, each method's params and result, each callback and
     /// each message. The document's top level is a container for them, not a schema itself.
     public static var schemaReferences: [String] {
@@ -60,12 +36,6 @@ public enum ThreeDPSchema {
         references += callbackTopics.map { "#/callbacks/\($0)" }
         references += ["request", "response", "callback"].map { "#/messages/\($0)" }
         return references
-    }
-
-    /// The document's own faults (unsupported keywords, malformed keyword values, `$ref`s that resolve to nothing);
-    /// empty when it is sound.
-    public static func documentProblems() -> [SchemaFailure] {
-        schemaReferences.flatMap(validator.schemaProblems(at:))
     }
 
     private static func build() -> JSONValue {

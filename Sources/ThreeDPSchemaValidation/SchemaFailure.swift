@@ -1,3 +1,5 @@
+import ThreeDPProtocol
+
 /// One reason a value does not fit a schema, or a fault of the schema itself.
 public struct SchemaFailure: Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {

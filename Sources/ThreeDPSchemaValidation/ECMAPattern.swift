@@ -1,4 +1,5 @@
 import Foundation
+import ThreeDPProtocol
 
 /// Why a `pattern` cannot be used.
 struct ECMAPatternError: Error {

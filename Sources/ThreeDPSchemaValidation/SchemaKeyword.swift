@@ -1,3 +1,5 @@
+import ThreeDPProtocol
+
 /// The part of JSON Schema draft 2020-12 the validator implements. Anything else in a schema is a schema error,
 /// except the annotations, which never affect validation.
 enum SchemaKeyword: String, CaseIterable, Sendable {

@@ -1,3 +1,5 @@
+import ThreeDPProtocol
+
 extension JSONValue {
     /// Sub-schemas a keyword holds, with their pointer tokens relative to the keyword.
     fileprivate func subschemas(of keyword: SchemaKeyword) -> [(tokens: [String], schema: JSONValue)] {

@@ -1,3 +1,5 @@
+import ThreeDPProtocol
+
 /// Checks JSON values against a JSON Schema (the draft 2020-12 subset in `SchemaKeyword`), reporting every failure
 /// with the JSON Pointer of the failing place, not just the first.
 ///
