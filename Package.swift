@@ -1,10 +1,11 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// One target per module of DESIGN.md §2; a target imports only what its row names.
+// One target per module; docs/modules.md is the map (DESIGN.md §2, and why the project differs from it), and
+// Tests/ModuleMapTests fails when a target depends on or imports a project target its row does not name.
 let package = Package(
     name: "3dp-agent",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "3dp-agent", targets: ["AgentCommand"]),
         .executable(name: "3dp-content-server", targets: ["ContentServerCommand"]),
@@ -37,13 +38,21 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .target(name: "GCode"),
+        .target(name: "GCodeFiles", dependencies: ["GCode"]),
+        .target(name: "CivilTime"),
+        .target(name: "Digest", dependencies: ["COpenSSL"]),
+        .target(name: "ThreeDPProtocol"),
+        // Only tests check messages against the schema: the agent and the Manager client do not link the validator.
+        .target(name: "ThreeDPSchemaValidation", dependencies: ["ThreeDPProtocol"]),
+        .target(name: "ContentContract"),
+        .target(name: "ServiceScope"),
         .target(
             name: "Slicing",
-            dependencies: ["GCode", "CZlib", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["GCode", "GCodeFiles", "CZlib", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "PrinterLink",
-            dependencies: ["GCode", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["GCode", "GCodeFiles", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "VirtualPrinter",
@@ -51,29 +60,35 @@ let package = Package(
         ),
         .target(
             name: "Board",
-            dependencies: ["CUdev", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CUdev", "CivilTime", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "Content",
-            dependencies: ["COpenSSL", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["ContentContract", "Digest", .product(name: "Logging", package: "swift-log"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                            .product(name: "NIOSSL", package: "swift-nio-ssl")]
         ),
         .target(
+            name: "AgentConfig",
+            dependencies: ["Board", "GCode", "Jobs", "Content", "ServiceScope", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
             name: "Jobs",
-            dependencies: ["PrinterLink", "GCode", "Content", "Slicing", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["PrinterLink", "GCode", "GCodeFiles", "Content", "ContentContract", "Slicing",
+                           .product(name: "Logging", package: "swift-log"),
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "Endpoint",
-            dependencies: ["Jobs", "PrinterLink", "GCode", "Board", "COpenSSL", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["ThreeDPProtocol", "Jobs", "Content", "PrinterLink", "GCode", "CivilTime", "Digest", "COpenSSL",
+                           .product(name: "Logging", package: "swift-log"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")]
         ),
         .target(
             name: "ManagerClient",
-            dependencies: ["Endpoint", "GCode",
+            dependencies: ["ThreeDPProtocol", "GCode",
                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                            .product(name: "Logging", package: "swift-log")]
@@ -81,26 +96,49 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "GCode", "PrinterLink", "VirtualPrinter", "Board", "Jobs", "Endpoint", "Content", "Slicing",
+                "GCode", "GCodeFiles", "PrinterLink", "VirtualPrinter", "Board", "Jobs", "Endpoint", "ThreeDPProtocol",
+                "Content", "Digest", "Slicing", "ServiceScope", "AgentConfig",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
+        .target(
+            name: "CommandSupport",
+            dependencies: ["Agent", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "Benchmarks",
+            dependencies: [
+                "Agent", "CommandSupport", "Board", "CivilTime", "AgentConfig", "Content", "ContentContract", "Endpoint", "GCode",
+                "Jobs", "ManagerClient", "PrinterLink", "ServiceScope", "Slicing", "ThreeDPProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Demo",
+            dependencies: [
+                "Agent", "CommandSupport", "Board", "AgentConfig", "Content", "ContentServer", "Endpoint", "ManagerClient", "PrinterLink",
+                "ServiceScope", "Slicing", "ThreeDPProtocol", "VirtualPrinter",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "AgentCommand",
             dependencies: [
-                "Agent", "GCode", "PrinterLink", "VirtualPrinter", "Board", "Jobs", "Endpoint", "ManagerClient",
-                "Content", "ContentServer", "Slicing",
+                "Agent", "Benchmarks", "Demo", "CommandSupport", "GCode", "GCodeFiles", "PrinterLink", "VirtualPrinter",
+                "Board", "AgentConfig", "Endpoint", "ThreeDPProtocol", "ManagerClient", "Slicing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "ContentServer",
-            dependencies: ["Content", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["ContentContract", "Digest", "ServiceScope", .product(name: "Logging", package: "swift-log"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdTLS", package: "hummingbird"),
                            .product(name: "NIOCore", package: "swift-nio"),
@@ -108,32 +146,34 @@ let package = Package(
         ),
         .executableTarget(
             name: "ContentServerCommand",
-            dependencies: ["ContentServer",
+            dependencies: ["ContentServer", "ServiceScope",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "GCodeTests", dependencies: ["GCode"]),
-        .testTarget(name: "SlicingTests", dependencies: ["Slicing", "GCode", "CZlib", .product(name: "Logging", package: "swift-log")], exclude: ["Fixtures"]),
+        .testTarget(name: "ModuleMapTests"),
+        .testTarget(name: "ServiceScopeTests", dependencies: ["ServiceScope"]),
+        .testTarget(name: "GCodeTests", dependencies: ["GCode", "GCodeFiles"]),
+        .testTarget(name: "SlicingTests", dependencies: ["Slicing", "GCode", "GCodeFiles", "CZlib", .product(name: "Logging", package: "swift-log")], exclude: ["Fixtures"]),
         .testTarget(name: "PrinterLinkTests", dependencies: ["PrinterLink", "GCode", "VirtualPrinter"]),
         .testTarget(name: "VirtualPrinterTests", dependencies: ["VirtualPrinter", "GCode"]),
-        .testTarget(name: "BoardTests", dependencies: ["Board"]),
-        .testTarget(name: "EndpointTests", dependencies: ["Endpoint", "Jobs", "PrinterLink", "GCode", "Board",
+        .testTarget(name: "BoardTests", dependencies: ["Board", "CivilTime", "AgentConfig", "ServiceScope", "Content", "Jobs"]),
+        .testTarget(name: "EndpointTests", dependencies: ["Endpoint", "ThreeDPProtocol", "ThreeDPSchemaValidation", "Jobs", "PrinterLink", "GCode", "Digest", "Content",
                                                           .product(name: "Hummingbird", package: "hummingbird"),
                                                           .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                           .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                                                           .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]),
-        .testTarget(name: "ManagerClientTests", dependencies: ["ManagerClient", "Endpoint", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")]),
+        .testTarget(name: "ManagerClientTests", dependencies: ["ManagerClient", "Endpoint", "ThreeDPProtocol", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "PrinterLink", "GCode", "VirtualPrinter", "Content",
                                                       .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ContentTests", dependencies: ["Content", "COpenSSL", "ContentServer",
+        .testTarget(name: "ContentTests", dependencies: ["Content", "ContentContract", "Digest", "COpenSSL", "ContentServer",
                                                          .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                          .product(name: "NIOCore", package: "swift-nio")]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "PrinterLink", "VirtualPrinter", "GCode", "Jobs", "Endpoint",
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "ThreeDPSchemaValidation", "AgentConfig", "ServiceScope", "PrinterLink", "VirtualPrinter", "GCode", "Jobs", "Endpoint", "ThreeDPProtocol",
                                                        "ManagerClient", "Board", "Content", "ContentServer", "Slicing",
                                                        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                        .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]),
-        .testTarget(name: "ContentServerTests", dependencies: ["ContentServer", "Content",
+        .testTarget(name: "ContentServerTests", dependencies: ["ContentServer", "ServiceScope", "Content", "ContentContract", "Digest",
                                                                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                                .product(name: "Hummingbird", package: "hummingbird"),
                                                                .product(name: "HummingbirdTesting", package: "hummingbird"),

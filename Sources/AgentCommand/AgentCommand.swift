@@ -1,4 +1,6 @@
 import ArgumentParser
+import Benchmarks
+import Demo
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AgentConfig
 import Dispatch
 import Foundation
 import Glibc

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ContentContract
 import Foundation
 import Logging
 import NIOCore
@@ -8,7 +9,7 @@ import NIOSSL
 /// the spool, resumable and verified (DESIGN §5). Only configured servers are contacted, redirects included; the
 /// token goes only to the content server's own origin and never into a log line.
 public final class ContentClient: Sendable {
-    let settings: ContentSettings
+    public let settings: ContentSettings
     let logger: Logger
     let allowlist: ServerAllowlist
     let clients: HTTPClients

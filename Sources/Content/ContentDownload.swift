@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ContentContract
 import Foundation
 import NIOCore
 

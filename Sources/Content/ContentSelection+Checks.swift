@@ -1,3 +1,4 @@
+import ContentContract
 extension ContentSelection {
     /// The selection with its digest in lowercase, or why it cannot be downloaded.
     func checked() throws(ContentError) -> ContentSelection {

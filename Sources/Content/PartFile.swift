@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 
 /// The `<job>.part` file a download streams into, with the running SHA-256 of its bytes: plain write(2) loops,

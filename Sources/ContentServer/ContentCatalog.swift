@@ -1,4 +1,4 @@
-import Content
+import ContentContract
 import Foundation
 
 /// One file served as a content.

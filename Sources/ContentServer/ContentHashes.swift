@@ -1,4 +1,4 @@
-import Content
+import Digest
 import Foundation
 
 /// SHA-256 of the served files, computed when first asked for, streamed from disk off the cooperative pool, and kept

@@ -1,4 +1,4 @@
-import Content
+import ContentContract
 import Foundation
 import Hummingbird
 import NIOCore

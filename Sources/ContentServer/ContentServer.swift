@@ -5,6 +5,8 @@ import Logging
 import NIOCore
 import NIOSSL
 import ServiceLifecycle
+import ServiceScope
+import UnixSignals
 
 /// The reference content server (DESIGN §5): serves the files under a root as contents behind short-lived tokens.
 public enum ContentServer {
@@ -12,17 +14,35 @@ public enum ContentServer {
     /// off rather than waited for) and returns what `body` returned or rethrows what it threw.
     public static func serve<T: Sendable>(_ settings: ContentServerSettings, logger: Logger,
                                           _ body: (RunningContentServer) async throws -> T) async throws -> T {
+        try await serve(settings, logger: logger, shutdownSignals: []) { server, _ in try await body(server) }
+    }
+
+    /// Runs a server until SIGINT or SIGTERM, calling `onStart` once it is bound (the command prints from there).
+    /// The service group handles the signals: its graceful shutdown cuts off downloads in flight, then stops the
+    /// listener.
+    public static func run(_ settings: ContentServerSettings, logger: Logger,
+                           onStart: (RunningContentServer) async throws -> Void) async throws {
+        try await serve(settings, logger: logger, shutdownSignals: [.sigterm, .sigint]) { server, stopped in
+            try await onStart(server)
+            await stopped()
+        }
+    }
+
+    /// `body` gets the server and a wait that returns once the services have stopped (by a signal).
+    private static func serve<T: Sendable>(
+        _ settings: ContentServerSettings, logger: Logger, shutdownSignals: [UnixSignal],
+        _ body: (RunningContentServer, _ stopped: @Sendable () async -> Void) async throws -> T
+    ) async throws -> T {
         let catalog = try ContentCatalog(root: settings.root)
         let desk = ContentDesk(settings: settings, catalog: catalog)
         let origin = PublicOrigin()
         let router = Router(context: ContentRequestContext.self)
         ContentRoutes(desk: desk, origin: origin).register(on: router)
-        let (bound, boundContinuation) = AsyncStream<Int>.makeStream()
+        let bound = AsyncStream<Int>.makeStream()
         let configuration = ApplicationConfiguration(address: .hostname(settings.host, port: settings.port),
                                                      serverName: nil)
         let onServerRunning: @Sendable (any Channel) async -> Void = { channel in
-            boundContinuation.yield(channel.localAddress?.port ?? settings.port)
-            boundContinuation.finish()
+            bound.continuation.yield(channel.localAddress?.port ?? settings.port)
         }
         let responder = router.buildResponder()
         // Two calls because the server builder's type is not exported by Hummingbird.
@@ -33,59 +53,44 @@ public enum ContentServer {
                          onServerRunning: onServerRunning, logger: logger)
         let address = "\(settings.host):\(settings.port)"
 
-        // In a service group so that stopping is a graceful shutdown (the listener closes, requests end) rather than
-        // a cancellation, which Hummingbird reports as an error.
-        let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-        return try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                defer { boundContinuation.finish() }
+        // A group shuts down in reverse order: the downloads in flight are cut off first, then the listener closes;
+        // what still hangs after a second is cancelled.
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [.init(service: app), .init(service: DownloadCutOff(desk: desk))],
+            gracefulShutdownSignals: shutdownSignals, logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(1)
+        let services = ServiceGroup(configuration: groupConfiguration)
+        let stopped = AsyncStream<Void>.makeStream()
+        let outcome: Result<T, any Error>
+        do {
+            outcome = .success(try await ServiceScope.run({
+                defer { stopped.continuation.finish() }
                 do {
                     try await services.run()
                 } catch {
                     throw ContentServerError.cannotListen(address: address, reason: "\(error)")
                 }
-                return true
-            }
-            var boundPorts = bound.makeAsyncIterator()
-            guard let port = await boundPorts.next() else {
-                // The server ended before it was bound: its error says why.
-                try await group.next()
-                throw ContentServerError.cannotListen(address: address, reason: "the server stopped before binding")
-            }
-            let scheme = settings.tls == nil ? "http" : "https"
-            let host = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
-            let baseURL = "\(scheme)://\(host):\(port)"
-            origin.url = settings.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? baseURL
-            logger.info("content server listening", metadata: ["url": "\(baseURL)", "root": "\(catalog.root)"])
-            let running = RunningContentServer(baseURL: baseURL, port: port, desk: desk)
-            let outcome: Result<T, any Error>
-            do {
-                outcome = .success(try await body(running))
-            } catch {
-                outcome = .failure(error)
-            }
-            // Downloads in flight end at once (their bodies stop); what still hangs after a second is cancelled.
-            desk.stop.set()
-            await services.triggerGracefulShutdown()
-            group.addTask {
-                try? await Task.sleep(for: .seconds(1))
-                return false
-            }
-            _ = try? await group.next()
-            group.cancelAll()
-            while let _ = try? await group.next() {}
-            logger.info("content server stopped")
-            return try outcome.get()
+            }, ready: bound, shutdown: {
+                // Downloads in flight end at once (their bodies stop); what still hangs after a second is cancelled.
+                desk.stop.set()
+                await services.triggerGracefulShutdown()
+            }, cutOff: .seconds(1)) { port in
+                let scheme = settings.tls == nil ? "http" : "https"
+                let host = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
+                let baseURL = "\(scheme)://\(host):\(port)"
+                origin.url = settings.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? baseURL
+                logger.info("content server listening", metadata: ["url": "\(baseURL)", "root": "\(catalog.root)"])
+                return try await body(RunningContentServer(baseURL: baseURL, port: port, desk: desk)) {
+                    for await _ in stopped.stream {}
+                }
+            })
+        } catch is ServiceScope.EndedBeforeReady {
+            throw ContentServerError.cannotListen(address: address, reason: "the server stopped before binding")
+        } catch {
+            outcome = .failure(error)
         }
-    }
-
-    /// Runs a server until SIGINT or SIGTERM, calling `onStart` once it is bound (the command prints from there).
-    public static func run(_ settings: ContentServerSettings, logger: Logger,
-                           onStart: (RunningContentServer) async throws -> Void) async throws {
-        try await serve(settings, logger: logger) { server in
-            try await onStart(server)
-            await TerminationSignal.wait()
-        }
+        logger.info("content server stopped")
+        return try outcome.get()
     }
 
     private static func tlsConfiguration(_ settings: ContentServerSettings) throws -> TLSConfiguration? {
@@ -126,4 +131,15 @@ public struct RunningContentServer: Sendable {
 
     /// How many contents the root holds now.
     public func contentCount() async throws -> Int { desk.catalog.entries().count }
+}
+
+/// Stops the downloads in flight when the group shuts down gracefully (their bodies end at once), so that the
+/// listener's shutdown after it does not wait for a long download.
+private struct DownloadCutOff: Service {
+    let desk: ContentDesk
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        desk.stop.set()
+    }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import ContentServer
 import Foundation
 import Logging
+import ServiceScope
 
 /// `3dp-content-server`: the reference content server, for the demo, the tests and plug-in authors.
 @main
@@ -72,7 +73,7 @@ struct ContentServerCommand: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ValidationError("the root '\(root)' is not a directory")
         }
-        do { _ = try ListenAddress(parsing: listen) } catch { throw ValidationError(error.description) }
+        do { _ = try ListenAddress.parse(listen, ports: 0...65535) } catch { throw ValidationError("bad listen address: \(error.description)") }
         guard adminKey == nil || adminKeyFile == nil else {
             throw ValidationError("give --admin-key or --admin-key-file, not both")
         }
@@ -87,7 +88,7 @@ struct ContentServerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let address = try ListenAddress(parsing: listen)
+        let address = try ListenAddress.parse(listen, ports: 0...65535)
         var logger = Logger(label: "3dp-content-server")
         logger.logLevel = .info
         let (key, generated) = try resolveAdminKey()

@@ -76,7 +76,7 @@ public struct GCodeLineSplitter: Sendable {
     /// Finds the next command and hands its bytes to `body` without copying them; false when there is none.
     /// The file reader's validation pass uses this to measure commands without allocating.
     @discardableResult
-    mutating func nextCommand(
+    package mutating func nextCommand(
         atEndOfFile: Bool, _ body: (_ fileLine: Int, _ command: UnsafeBufferPointer<UInt8>, _ endOffset: Int64) -> Void
     ) -> Bool {
         let bufferOffset = self.bufferOffset

@@ -1,4 +1,4 @@
-import Endpoint
+import ThreeDPProtocol
 
 /// Reads what the agent sent back, with the same strictness on both transports: a 3DP-1 message
 /// (`JSONRPCServerMessage.decode` checks the version members), the response to the request that was sent, and

@@ -1,4 +1,4 @@
-import Endpoint
+import ThreeDPProtocol
 
 /// A callback the agent pushed (DESIGN.md §4): a topic such as `printer.status` and its result object.
 public struct AgentCallback: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Endpoint
+import ThreeDPProtocol
 
 /// An error response from the agent: the request arrived and was refused or failed there. The wire's
 /// `{code, message, data}` as the Endpoint reads it, plus what a terminal user needs (`description`, `hint`).

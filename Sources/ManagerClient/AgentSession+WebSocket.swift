@@ -1,7 +1,7 @@
-import Endpoint
 import HummingbirdWSClient
 import NIOCore
 import NIOWebSocket
+import ThreeDPProtocol
 
 extension AgentSession {
     /// The largest WebSocket frame accepted from the agent (a whole queue fits).

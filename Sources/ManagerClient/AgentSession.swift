@@ -1,10 +1,10 @@
 import AsyncHTTPClient
-import Endpoint
 import Foundation
 import GCode
 import Logging
 import NIOCore
 import NIOPosix
+import ThreeDPProtocol
 
 /// A Manager's conversation with one agent over 3DP-1: requests over HTTP (`POST /3dp/v1/rpc`, Bearer token),
 /// and WebSockets for callbacks (see `AgentSession+WebSocket.swift`).

@@ -1,5 +1,5 @@
-import Endpoint
 import HummingbirdWSClient
+import ThreeDPProtocol
 
 /// One open WebSocket to an agent (`/3dp/v1/ws`): requests and their responses, and the callbacks that arrive on
 /// the same socket in between. It exists only inside `AgentSession.withWebSocket` and is used by one task.
@@ -41,7 +41,7 @@ public final class AgentSocket {
     /// `session.authenticate` (7.2.3 steps 9–10); returns the client id the token belongs to.
     @discardableResult
     public func authenticate(accessToken: String) async throws -> String {
-        let result = try await call(RPCDispatcher.authenticateMethod, params: ["accessToken": .string(accessToken)])
+        let result = try await call(ThreeDPTransport.authenticateMethod, params: ["accessToken": .string(accessToken)])
         guard let clientID = result["clientId"]?.stringValue else {
             throw AgentConnectionError.malformedAnswer(url, reason: #"the session.authenticate result has no "clientId""#)
         }

@@ -1,4 +1,4 @@
-import Endpoint
+import ThreeDPProtocol
 
 /// Where an agent answers, reduced to what identifies it: scheme, host and port.
 ///
@@ -11,7 +11,7 @@ public struct AgentURL: Sendable, Hashable, CustomStringConvertible {
     public let host: String
     public let port: Int
 
-    public init(scheme: String = "http", host: String, port: Int = EndpointApplication.defaultPort) {
+    public init(scheme: String = "http", host: String, port: Int = ThreeDPTransport.defaultPort) {
         self.scheme = scheme
         self.host = host
         self.port = port
@@ -21,11 +21,11 @@ public struct AgentURL: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(scheme)://\(host):\(port)" }
 
     /// Where `POST` requests go.
-    public var rpcURL: String { description + EndpointApplication.basePath + "/rpc" }
+    public var rpcURL: String { description + ThreeDPTransport.basePath + "/rpc" }
 
     /// Where the WebSocket is opened: `ws` for `http`, `wss` for `https`.
     public var webSocketURL: String {
-        (scheme == "https" ? "wss" : "ws") + "://\(host):\(port)" + EndpointApplication.basePath + "/ws"
+        (scheme == "https" ? "wss" : "ws") + "://\(host):\(port)" + ThreeDPTransport.basePath + "/ws"
     }
 }
 
@@ -35,7 +35,7 @@ public struct AgentURLError: Error, Sendable, Equatable, CustomStringConvertible
     public var reason: String
 
     public var description: String {
-        "\"\(text)\" is not an agent address (\(reason)); write it like http://127.0.0.1:\(EndpointApplication.defaultPort)"
+        "\"\(text)\" is not an agent address (\(reason)); write it like http://127.0.0.1:\(ThreeDPTransport.defaultPort)"
     }
 }
 
@@ -78,7 +78,7 @@ extension AgentURL {
         guard !host.isEmpty, host != "[]" else { throw fail("no host") }
         guard host.allSatisfy({ !$0.isWhitespace }) else { throw fail("spaces in the host") }
 
-        var port = EndpointApplication.defaultPort
+        var port = ThreeDPTransport.defaultPort
         if let portText {
             guard let number = Int(portText), (1...65_535).contains(number), portText.allSatisfy(\.isASCII) else {
                 throw fail("the port must be a number from 1 to 65535")
@@ -86,13 +86,13 @@ extension AgentURL {
             port = number
         }
 
-        guard Self.isBasePath(path) else { throw fail("the path must be empty or \(EndpointApplication.basePath)") }
+        guard Self.isBasePath(path) else { throw fail("the path must be empty or \(ThreeDPTransport.basePath)") }
         self.init(scheme: scheme, host: host.lowercased(), port: port)
     }
 
     private static func isBasePath(_ path: Substring) -> Bool {
         let trimmed = path.hasSuffix("/") ? path.dropLast() : path
-        let base = EndpointApplication.basePath
+        let base = ThreeDPTransport.basePath
         return trimmed.isEmpty || trimmed == base || trimmed == base + "/rpc" || trimmed == base + "/ws"
     }
 }

@@ -1,4 +1,4 @@
-import Endpoint
+import ThreeDPProtocol
 
 /// One line per callback for `3dp-agent client watch`:
 /// "12:00:01 mk3s printing 42.0% line 1234/5000 · nozzle 215.0/215 °C bed 60.1/60 °C".

@@ -1,6 +1,6 @@
-import Endpoint
 import Foundation
 import Glibc
+import ThreeDPProtocol
 
 /// What pairing gave this client for one agent.
 public struct ClientCredential: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Endpoint
+import ThreeDPProtocol
 
 /// One-line readable forms of 3DP-1 results for a terminal (`3dp-agent client status`, `info`, …). Each takes the
 /// result object as it came over the wire and never fails: a member the agent left out shows as "?" rather than

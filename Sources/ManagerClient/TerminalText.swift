@@ -1,5 +1,5 @@
-import Endpoint
 import Foundation
+import ThreeDPProtocol
 
 /// Number and JSON spellings shared by the one-line renderings. Pure: no clock, no locale.
 public enum TerminalText {

@@ -1,5 +1,6 @@
 import Foundation
 import GCode
+import GCodeFiles
 
 /// The slicer's G-code, made the spool's: checked to hold layers, CuraEngine's placeholder header replaced,
 /// fsynced at `partPath`.

@@ -1,15 +1,20 @@
 import Agent
 import AsyncHTTPClient
 import Board
+import AgentConfig
 import Endpoint
 import Jobs
+import Content
 import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
 import PrinterLink
+import ServiceScope
 import Testing
+import ThreeDPProtocol
 import VirtualPrinter
+import ThreeDPSchemaValidation
 
 /// The daemon as a Manager meets it: `AgentDaemon` on a free loopback port with fresh state, serving virtual
 /// printers over real pseudo-terminals. `rpc` speaks raw HTTP so that tests see exactly what goes over the wire.
@@ -18,7 +23,7 @@ final class AgentUnderTest: AgentEndpoint, @unchecked Sendable {
     private let task: Task<Void, any Error>
 
     static func start(printers count: Int = 1, statusInterval: Duration = .milliseconds(200), clientQueue: Int = 256,
-                      logs: CapturedLogs? = nil, contentServers: [ContentServerEntry] = [], spoolQuotaMegabytes: Int? = nil,
+                      logs: CapturedLogs? = nil, contentServers: [TrustedContentServer] = [], spoolQuotaMegabytes: Int? = nil,
                       networkPolicy: EndpointNetworkPolicy? = nil,
                       configurePrinter: (inout VirtualPrinterConfiguration) -> Void = { _ in },
                       configureAgent: (inout AgentConfiguration) -> Void = { _ in },
@@ -81,7 +86,7 @@ final class AgentUnderTest: AgentEndpoint, @unchecked Sendable {
     /// Runs `body` against a started agent and stops it afterwards, also when `body` throws: the next test never
     /// meets this one's agent (which would otherwise go on reopening its printer's pty path, which a new pty may reuse).
     static func with(printers count: Int = 1, statusInterval: Duration = .milliseconds(200), clientQueue: Int = 256,
-                     logs: CapturedLogs? = nil, contentServers: [ContentServerEntry] = [], spoolQuotaMegabytes: Int? = nil,
+                     logs: CapturedLogs? = nil, contentServers: [TrustedContentServer] = [], spoolQuotaMegabytes: Int? = nil,
                      networkPolicy: EndpointNetworkPolicy? = nil,
                      configurePrinter: (inout VirtualPrinterConfiguration) -> Void = { _ in },
                      configureAgent: (inout AgentConfiguration) -> Void = { _ in },

@@ -3,7 +3,9 @@ import Foundation
 import Jobs
 import ManagerClient
 import Testing
+import ThreeDPProtocol
 import VirtualPrinter
+import ThreeDPSchemaValidation
 
 /// `3dp-agent client …` as people and scripts run it: the built executable in a child process, against the
 /// daemon on loopback driving the virtual printer, with its token file in a configuration home of its own.

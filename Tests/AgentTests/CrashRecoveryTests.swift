@@ -4,6 +4,7 @@ import Endpoint
 import Foundation
 import Logging
 import Testing
+import ThreeDPProtocol
 import VirtualPrinter
 
 /// `kill -9` of the agent — no chance to save or clean anything — and a restart on the same state directory:

@@ -3,6 +3,7 @@ import Endpoint
 import Foundation
 import Logging
 import Testing
+import ThreeDPProtocol
 
 /// What the endpoint refuses from the network (issue 14, finding 3): WebSocket protocol violations closed with the
 /// right code, numeric ids echoed, pages from foreign origins and bodies that do not say they are JSON, a pairing

@@ -3,6 +3,7 @@ import Endpoint
 import Foundation
 import Jobs
 import Testing
+import ThreeDPProtocol
 import VirtualPrinter
 
 /// The daemon over real loopback HTTP, driving the virtual printer over a pty: pairing, the access gate, every

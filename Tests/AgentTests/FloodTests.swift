@@ -3,6 +3,7 @@ import Endpoint
 import Foundation
 import Glibc
 import Testing
+import ThreeDPProtocol
 
 /// The flood of issue 14, finding 3, from a process of its own: 1,100 connections that send nothing, 100
 /// slowloris heads and 100 bodies at a byte every 3 s, from 59 loopback addresses, against the agent started with

@@ -1,5 +1,6 @@
 import Endpoint
 import Foundation
+import ThreeDPProtocol
 
 /// A Manager's requests timed under load, on raw sockets from 127.0.0.1 (the flood comes from other loopback
 /// addresses): `printer.status` on its authenticated WebSocket, and over HTTP on a fresh connection, which has to

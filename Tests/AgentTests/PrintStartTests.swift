@@ -1,10 +1,13 @@
 import Board
+import AgentConfig
 import ContentServer
 import Endpoint
+import Content
 import Foundation
 import Logging
 import ManagerClient
 import Testing
+import ThreeDPProtocol
 
 /// The seed's print flow (7.2.5–7.2.6) end to end on loopback: a Manager hands the agent a content server's token,
 /// the agent fetches, checks and prints the selection — and every way that can go wrong ends clearly.
@@ -29,7 +32,7 @@ import Testing
         logger.logLevel = .warning
         let settings = ContentServerSettings(root: root.path, port: 0, adminKey: "admin-key-for-tests", faults: faults)
         try await ContentServer.serve(settings, logger: logger) { server in
-            let trusted = ContentServerEntry(url: server.baseURL, name: "test content", allowPlainHTTP: true)
+            let trusted = TrustedContentServer(url: server.baseURL, name: "test content", allowPlainHTTP: true)
             try await AgentUnderTest.with(logs: logs, contentServers: [trusted], spoolQuotaMegabytes: spoolQuotaMegabytes,
                                           configurePrinter: { $0.baudRate = 1_000_000 }, configureAgent: configureAgent) { agent in
                 try await body(agent, server, agent.stateDirectory.appendingPathComponent("spool"))

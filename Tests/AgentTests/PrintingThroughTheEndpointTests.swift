@@ -3,6 +3,7 @@ import Endpoint
 import Foundation
 import Jobs
 import Testing
+import ThreeDPProtocol
 import VirtualPrinter
 
 /// Jobs on the virtual printer as a Manager follows and steers them over 3DP-1: callbacks while printing, pause,

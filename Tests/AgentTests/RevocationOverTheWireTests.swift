@@ -5,6 +5,7 @@ import HummingbirdWSClient
 import Logging
 import PrinterLink
 import Testing
+import ThreeDPProtocol
 
 /// `3dp-agent pair --revoke ID`, run as the real command in a child process while the daemon serves that Manager:
 /// its WebSocket is closed with 1008 and the reason, a console line it sends no longer reaches the printer, and its

@@ -4,6 +4,7 @@ import Foundation
 import HummingbirdWSClient
 import Logging
 import Testing
+import ThreeDPProtocol
 
 /// Stopping the agent while a Manager is connected: the client is told why and the shutdown does not wait for it.
 @Suite(.serialized, .timeLimit(.minutes(1)))

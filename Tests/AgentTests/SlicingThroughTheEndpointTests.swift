@@ -1,6 +1,7 @@
 import Board
 import ContentServer
 import Endpoint
+import Content
 import Foundation
 import Logging
 import Slicing
@@ -131,7 +132,7 @@ import Testing
         quiet.logLevel = .critical
         try await ContentServer.serve(ContentServerSettings(root: root.path, port: 0, adminKey: "admin-key-for-tests"),
                                       logger: quiet) { server in
-            let trusted = ContentServerEntry(url: server.baseURL, name: "test content", allowPlainHTTP: true)
+            let trusted = TrustedContentServer(url: server.baseURL, name: "test content", allowPlainHTTP: true)
             let agent = try await AgentUnderTest.start(contentServers: [trusted], configurePrinter: { $0.baudRate = 1_000_000 })
             var slicerPid: Int32?
             do {

@@ -5,6 +5,7 @@ import HummingbirdWSClient
 import Logging
 import PrinterLink
 import Testing
+import ThreeDPProtocol
 
 /// The soak test of issue 14: a Manager prints on the virtual printer (`print.start` with a token from the
 /// reference content server; the agent downloads, checks and prints) and follows the job while, on loopback, 1,000

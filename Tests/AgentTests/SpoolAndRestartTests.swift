@@ -2,6 +2,7 @@ import Endpoint
 import Foundation
 import Jobs
 import Testing
+import ThreeDPProtocol
 
 /// Issue 14, finding 5, through the agent as a Manager meets it: a queue database a power cut left empty, an
 /// interrupted job whose G-code nothing could remove, files no job owns, and the targets a finished job leaves

@@ -1,4 +1,7 @@
+@testable import AgentConfig
+import Content
 import Foundation
+import ServiceScope
 import Testing
 @testable import Board
 
@@ -40,7 +43,7 @@ struct ConfigurationBoardFileTests {
         #expect(printer.info.manufacturer == "Prusa Research")
         #expect(!configuration.printers.servesAutodetectedPrinters)
         #expect(configuration.content.quotaMegabytes == 2048)
-        #expect(configuration.contentServers == [ContentServerEntry(
+        #expect(configuration.contentServers == [TrustedContentServer(
             url: "https://content.example.com", name: "Example content", caFile: "/etc/3dp-agent/content-ca.pem")])
     }
 

@@ -1,5 +1,9 @@
+@testable import AgentConfig
+import Content
 import Foundation
+import Jobs
 import Logging
+import ServiceScope
 import Testing
 @testable import Board
 
@@ -96,14 +100,14 @@ struct ConfigurationDecodingTests {
                 maxLinesInFlight: 8,
                 ackTimeout: .milliseconds(5500),
                 buildVolume: BuildVolume(x: 250, y: 210, z: 210.5),
-                info: PrinterInfoFields(
+                info: PrinterInfoOverrides(
                     productName: "Original Prusa i3 MK3S+", manufacturer: "Prusa Research", modelNumber: "MK3S+",
                     firmwareRevision: "3.14.1", serialNumber: "CZPX1", softwareRevision: "1",
                     hardwareRevision: "Einsy 1.1a", partNumber: "PRI3MK3S", protocolRevision: "Marlin 1")),
             // Defaults, and the [printers] baud although [printers] came first.
             PrinterEntry(
                 id: "ender.3_v2-1", port: "/dev/3dprinter/1a86-platform-3f980000_usb-usb-0_1_2_1_0", baud: 250_000,
-                name: nil, maxLinesInFlight: 4, ackTimeout: .seconds(3), buildVolume: nil, info: PrinterInfoFields()),
+                name: nil, maxLinesInFlight: 4, ackTimeout: .seconds(3), buildVolume: nil, info: PrinterInfoOverrides()),
         ])
     }
 
@@ -300,8 +304,8 @@ struct ConfigurationDecodingTests {
         #expect(configuration.content == ContentSpoolSettings(quotaMegabytes: 512, reserveMegabytes: 0, downloadAttempts: 8,
                                                               downloadMinimumRateKiB: 64, downloadAllowance: .milliseconds(30_500)))
         #expect(configuration.contentServers == [
-            ContentServerEntry(url: "https://content.example.com/shop", name: "content.example.com"),
-            ContentServerEntry(url: "http://192.168.1.20:8632", name: "Workshop NAS", allowPlainHTTP: true,
+            TrustedContentServer(url: "https://content.example.com/shop", name: "content.example.com"),
+            TrustedContentServer(url: "http://192.168.1.20:8632", name: "Workshop NAS", allowPlainHTTP: true,
                                caFile: "/etc/3dp-agent/nas.pem"),
         ])
     }

@@ -1,3 +1,4 @@
+import ServiceScope
 import Testing
 @testable import Board
 

@@ -1,3 +1,4 @@
+@testable import AgentConfig
 import Testing
 @testable import Board
 

@@ -1,3 +1,4 @@
+@testable import CivilTime
 import Foundation
 import Testing
 @testable import Board

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Content
+import ContentContract
 import ContentServer
 import Foundation
 import NIOCore

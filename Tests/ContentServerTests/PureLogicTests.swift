@@ -1,4 +1,5 @@
 import Foundation
+import ServiceScope
 import Testing
 @testable import ContentServer
 
@@ -62,11 +63,11 @@ struct TokenBookTests {
 struct ListenAddressTests {
     @Test(arguments: [("127.0.0.1:8632", "127.0.0.1", 8632), ("localhost:0", "localhost", 0), ("[::1]:80", "::1", 80)])
     func parses(_ text: String, _ host: String, _ port: Int) throws {
-        #expect(try ListenAddress(parsing: text) == ListenAddress(host: host, port: port))
+        #expect(try ListenAddress.parse(text, ports: 0...65535) == ListenAddress(host: host, port: port))
     }
 
     @Test(arguments: ["127.0.0.1", "127.0.0.1:", ":8632", "host:65536", "host:-1", "host:http"])
     func refuses(_ text: String) {
-        #expect(throws: ListenAddress.Invalid.self) { try ListenAddress(parsing: text) }
+        #expect(throws: ListenAddress.Invalid.self) { try ListenAddress.parse(text, ports: 0...65535) }
     }
 }

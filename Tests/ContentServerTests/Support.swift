@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Content
 import ContentServer
+import Digest
 import Foundation
 import Logging
 import NIOCore

@@ -1,4 +1,5 @@
 import Content
+import ContentContract
 import ContentServer
 import Foundation
 import Logging

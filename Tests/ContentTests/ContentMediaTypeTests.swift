@@ -1,4 +1,5 @@
 import Content
+import ContentContract
 import Testing
 
 @Suite struct ContentMediaTypeTests {

@@ -1,5 +1,6 @@
 import Content
 import ContentServer
+import Digest
 import Foundation
 import Logging
 

@@ -1,4 +1,5 @@
 import Content
+import Digest
 import Testing
 
 @Suite struct SHA256StreamTests {

@@ -1,3 +1,4 @@
+import Digest
 import Endpoint
 import Foundation
 import Testing

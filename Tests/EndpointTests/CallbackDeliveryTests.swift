@@ -5,6 +5,7 @@ import HummingbirdWSClient
 import Logging
 import PrinterLink
 import Testing
+@testable import ThreeDPProtocol
 
 /// Callbacks over a live WebSocket, with the hub driven by the test: authenticate, subscribe, receive; and a client
 /// that stops reading is cut off while a reading client keeps getting every callback.

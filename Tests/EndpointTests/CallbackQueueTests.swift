@@ -1,5 +1,6 @@
 import Endpoint
 import Testing
+@testable import ThreeDPProtocol
 
 @Suite struct CallbackQueueTests {
     typealias Queue = CallbackQueue<Int>

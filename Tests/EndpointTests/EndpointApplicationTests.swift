@@ -5,6 +5,7 @@ import HummingbirdTesting
 import HummingbirdWSTesting
 import NIOCore
 import Testing
+@testable import ThreeDPProtocol
 
 /// The transports over real loopback sockets and the router: the same dispatcher behind HTTP and WebSocket.
 @Suite(.timeLimit(.minutes(1)))

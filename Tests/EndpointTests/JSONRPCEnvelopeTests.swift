@@ -1,5 +1,6 @@
 import Endpoint
 import Testing
+@testable import ThreeDPProtocol
 
 @Suite("3DP-1 request envelope")
 struct JSONRPCEnvelopeTests {

@@ -1,6 +1,7 @@
 import Endpoint
 import Foundation
 import Testing
+@testable import ThreeDPProtocol
 
 @Suite("3DP-1 error table")
 struct JSONRPCErrorTableTests {
@@ -70,7 +71,7 @@ struct JSONRPCErrorTableTests {
     @Test func theDocCommentTableMatches() throws {
         let source = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/Endpoint/JSONRPC/JSONRPCErrorTable.swift")
+            .appendingPathComponent("Sources/ThreeDPProtocol/JSONRPC/JSONRPCErrorTable.swift")
         let rows = try String(contentsOf: source, encoding: .utf8)
             .split(separator: "\n")
             .map { $0.trimmingCharacters(in: .whitespaces) }

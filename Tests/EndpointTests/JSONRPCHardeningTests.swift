@@ -1,5 +1,6 @@
 @testable import Endpoint
 import Testing
+@testable import ThreeDPProtocol
 
 /// Batches are bounded, and a request refused for its numeric id gets that id back (issue 14, finding 3).
 struct JSONRPCHardeningTests {

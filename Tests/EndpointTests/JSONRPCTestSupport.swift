@@ -1,4 +1,5 @@
 import Endpoint
+@testable import ThreeDPProtocol
 
 /// The message as bytes, as a WebSocket frame or HTTP body would carry it.
 func jsonrpcDecode(_ text: String, limits: JSONRPCLimits = .default) -> JSONRPCIncoming {

@@ -1,6 +1,7 @@
 import Endpoint
 import Foundation
 import Testing
+@testable import ThreeDPProtocol
 
 @Suite("JSON values: parse and write")
 struct JSONRPCValueTests {

@@ -4,6 +4,8 @@ import GCode
 import Jobs
 import PrinterLink
 import Testing
+@testable import ThreeDPProtocol
+@testable import ThreeDPSchemaValidation
 
 @Suite struct PrinterInfoTests {
     static let marlin = FirmwareInfo(fields: [

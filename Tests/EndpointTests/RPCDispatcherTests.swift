@@ -1,5 +1,6 @@
 import Endpoint
 import Testing
+@testable import ThreeDPProtocol
 
 @Suite struct RPCDispatcherTests {
     struct Broken: Error {}

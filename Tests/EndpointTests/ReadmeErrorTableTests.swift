@@ -1,6 +1,7 @@
 import Endpoint
 import Foundation
 import Testing
+@testable import ThreeDPProtocol
 
 /// The README's error table is the one a plug-in author reads: it must list exactly the codes the agent sends.
 @Suite struct ReadmeErrorTableTests {

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PrinterLink
 import Testing
+@testable import ThreeDPProtocol
 
 /// Revoking a Manager ends what it has open: its WebSocket sessions and long polls, its subscriptions, and any
 /// request on a session it authenticated before (issue 14, finding 2).

@@ -1,5 +1,7 @@
 import Endpoint
 import Testing
+@testable import ThreeDPProtocol
+@testable import ThreeDPSchemaValidation
 
 @Suite("3DP-1 schema document: shape")
 struct SchemaDocumentTests {

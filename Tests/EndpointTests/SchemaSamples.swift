@@ -1,4 +1,5 @@
 import Endpoint
+@testable import ThreeDPProtocol
 
 /// Hand-written params and results for every 3DP-1 method and callback, from /work/notes/api.md: each must pass
 /// the schema, and each mutation of them must not.

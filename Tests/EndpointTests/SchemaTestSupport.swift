@@ -1,4 +1,5 @@
 import Endpoint
+@testable import ThreeDPProtocol
 
 extension JSONValue {
     /// A copy with the value at `pointer` replaced, or removed when `value` is nil (test mutations).

@@ -1,5 +1,7 @@
 import Endpoint
 import Testing
+@testable import ThreeDPProtocol
+@testable import ThreeDPSchemaValidation
 
 @Suite("JSON Schema validator: keywords")
 struct SchemaValidatorTests {

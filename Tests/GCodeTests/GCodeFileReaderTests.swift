@@ -1,4 +1,5 @@
 import Foundation
+@testable import GCodeFiles
 import Testing
 @testable import GCode
 

@@ -2,6 +2,7 @@ import Endpoint
 import Hummingbird
 import ManagerClient
 import Testing
+import ThreeDPProtocol
 
 /// The client against the agent's own transports (`EndpointApplication`) over real loopback sockets.
 @Suite(.serialized, .timeLimit(.minutes(1)))

@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import ManagerClient
 import Testing
+import ThreeDPProtocol
 
 /// The token file: per normalized agent URL, owner-only, replaced whole on every change.
 @Suite(.serialized, .timeLimit(.minutes(1)))

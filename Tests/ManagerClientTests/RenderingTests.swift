@@ -2,6 +2,7 @@ import Endpoint
 import Foundation
 import ManagerClient
 import Testing
+import ThreeDPProtocol
 
 /// The terminal forms of results and callbacks, from wire-shaped JSON.
 struct RenderingTests {

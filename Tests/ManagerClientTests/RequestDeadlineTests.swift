@@ -2,6 +2,7 @@ import Endpoint
 import NIOCore
 import Testing
 @testable import ManagerClient
+import ThreeDPProtocol
 
 /// How long the client waits for each request: console lines that hold a long command wait for the printer.
 @Suite struct RequestDeadlineTests {

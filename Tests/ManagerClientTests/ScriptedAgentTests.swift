@@ -4,6 +4,7 @@ import HummingbirdWebSocket
 import ManagerClient
 import NIOCore
 import Testing
+import ThreeDPProtocol
 
 /// What the agent's transports do not (yet) do on demand, played by a small scripted server: callbacks pushed
 /// after `events.subscribe`, a close frame with a reason, 204 from `events.poll`, and answers that break the
@@ -66,7 +67,7 @@ struct ScriptedAgentTests {
                       case .single(.success(let call)) = JSONRPCIncoming.decode(Array(text.utf8))
                 else { return }
                 switch call.method {
-                case RPCDispatcher.authenticateMethod where call.params["accessToken"] == .string(token):
+                case ThreeDPTransport.authenticateMethod where call.params["accessToken"] == .string(token):
                     authenticated = true
                     try await outbound.write(.text(String(decoding: try JSONRPCResponse.result(id: call.id, ["clientId": "client-7"]).encoded(), as: UTF8.self)))
                 case "events.subscribe" where authenticated:

@@ -1,5 +1,6 @@
 import Foundation
 import GCode
+import GCodeFiles
 import Logging
 import Testing
 @testable import Slicing

@@ -1,4 +1,5 @@
 import Board
+import AgentConfig
 import Content
 import Endpoint
 import Foundation
@@ -6,6 +7,8 @@ import Jobs
 import Logging
 import Slicing
 import ServiceLifecycle
+import ServiceScope
+import ThreeDPProtocol
 
 /// `3dp-agent run`: every printer of the board served over 3DP-1, each long-running part a `Service` of one
 /// `ServiceGroup`. SIGTERM and SIGINT shut down gracefully: the endpoint stops taking clients first, then every
@@ -76,9 +79,7 @@ public struct AgentDaemon: Sendable {
 
     static func contentSettings(_ configuration: AgentConfiguration, spool: String) -> ContentSettings {
         ContentSettings(
-            servers: configuration.contentServers.map {
-                TrustedContentServer(url: $0.url, name: $0.name, allowPlainHTTP: $0.allowPlainHTTP, caFile: $0.caFile)
-            },
+            servers: configuration.contentServers,
             spoolDirectory: spool,
             spoolQuotaBytes: configuration.content.quotaMegabytes.map { Int64($0) << 20 },
             reserveBytes: Int64(configuration.content.reserveMegabytes) << 20,
@@ -89,6 +90,24 @@ public struct AgentDaemon: Sendable {
 
     public func run() async throws {
         try await run(stopWhen: nil)
+    }
+
+    /// Runs the agent, as `3dp-agent run` would, for as long as `body` runs, handing it the endpoint's bound port;
+    /// then shuts down the way SIGTERM does and waits until it has. The demo and the benchmarks run an agent so.
+    /// Throws `ServiceScope.EndedBeforeReady` when the agent stopped without an error before it listened.
+    public func withRunning<Result: Sendable>(_ body: (Int) async throws -> Result) async throws -> Result {
+        let ready = AsyncStream.makeStream(of: Int.self)
+        let stop = AsyncStream.makeStream(of: Void.self)
+        var listening = self
+        let onListening = self.onListening
+        listening.onListening = { port in
+            await onListening(port)
+            ready.continuation.yield(port)
+        }
+        let daemon = listening
+        return try await ServiceScope.run({
+            try await daemon.run(stopWhen: { for await _ in stop.stream { return } })
+        }, ready: ready, shutdown: { stop.continuation.yield() }, body)
     }
 
     /// Runs until a signal, or until `stopWhen` returns: then shuts down as gracefully as on SIGTERM.
@@ -115,7 +134,7 @@ public struct AgentDaemon: Sendable {
             agent: AgentDescription(name: configuration.name, version: Self.version, systemId: AgentIdentity.systemID()),
             fleet: fleet, tokens: tokens, hub: hub, spoolPath: spool.path,
             pollSubscriptionTTL: configuration.events.pollSubscriptionTTL,
-            contentServers: configuration.contentServers,
+            contentServers: content.settings.servers, board: SystemBoardFacts(),
             logger: logger)
         let listen = configuration.listen
         let onListening = self.onListening

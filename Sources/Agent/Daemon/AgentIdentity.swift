@@ -1,4 +1,5 @@
 import Board
+import Digest
 import Endpoint
 
 /// The agent's system id for `service.discover`: stable for the board, yet not its machine id, which other

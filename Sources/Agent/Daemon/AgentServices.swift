@@ -1,4 +1,5 @@
 import Board
+import AgentConfig
 import Endpoint
 import Foundation
 import Jobs

@@ -1,4 +1,5 @@
 import Board
+import AgentConfig
 import Foundation
 import GCode
 import Jobs
@@ -12,15 +13,10 @@ enum PrinterRoster {
         link.maxLinesInFlight = entry.maxLinesInFlight
         link.ackTimeout = entry.ackTimeout
         link.lineBytesPerSecond = Double(entry.baud) / 10
-        let info = entry.info
         return PrinterServiceSettings(
             serviceId: entry.id, name: entry.name, portPath: entry.port, baudRate: entry.baud, link: link,
-            overrides: PrinterInfoOverrides(
-                productName: info.productName, manufacturer: info.manufacturer, modelNumber: info.modelNumber,
-                firmwareRevision: info.firmwareRevision, serialNumber: info.serialNumber,
-                softwareRevision: info.softwareRevision, hardwareRevision: info.hardwareRevision,
-                partNumber: info.partNumber, protocolRevision: info.protocolRevision),
-            buildVolume: entry.buildVolume.map { SoftEndstops.Axes(x: $0.x, y: $0.y, z: $0.z) },
+            overrides: entry.info,
+            buildVolume: entry.buildVolume,
             reconnectInterval: configuration.printers.reconnectInterval, slicerProfile: entry.slicerProfile)
     }
 

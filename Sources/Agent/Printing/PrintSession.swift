@@ -1,4 +1,5 @@
 import GCode
+import GCodeFiles
 import Logging
 import PrinterLink
 

@@ -1,14 +1,16 @@
 import ArgumentParser
+import CommandSupport
 import Endpoint
 import Foundation
 import ManagerClient
+import ThreeDPProtocol
 
 /// What every verb needs before it can ask anything: the agent's normalized URL, the token stored for it, the
 /// output form, and a session. `run` is the one place where failures become a line on standard error and an
 /// exit status.
 struct ClientContext {
     static let urlVariable = "THREEDP_AGENT_URL"
-    static let defaultURL = "http://127.0.0.1:\(EndpointApplication.defaultPort)"
+    static let defaultURL = "http://127.0.0.1:\(ThreeDPTransport.defaultPort)"
 
     let url: AgentURL
     let output: ClientOutput

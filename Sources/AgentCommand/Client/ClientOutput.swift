@@ -1,6 +1,8 @@
+import CommandSupport
 import Endpoint
 import Foundation
 import ManagerClient
+import ThreeDPProtocol
 
 /// What a verb prints: readable lines, or with `--json` the agent's JSON, one compact object per line.
 struct ClientOutput {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Endpoint
 import ManagerClient
+import ThreeDPProtocol
 
 /// `client gcode LINE...`: console lines for the printer, and what it answered to each.
 struct GCodeVerb: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Endpoint
 import ManagerClient
+import ThreeDPProtocol
 
 /// What `pause`, `resume` and `stop` act on: a job named by id, else the printer's current job.
 struct JobOption: ParsableArguments {

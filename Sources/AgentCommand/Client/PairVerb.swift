@@ -3,6 +3,7 @@ import Endpoint
 import Foundation
 import Glibc
 import ManagerClient
+import ThreeDPProtocol
 
 /// `client pair`: asks the agent for a pairing code, takes the code the person reads off the printer's display,
 /// and keeps the access token it is exchanged for.

@@ -1,5 +1,6 @@
 import Endpoint
 import ManagerClient
+import ThreeDPProtocol
 
 /// The printer a verb acts on when none was named: the agent's only one, else a refusal that lists the choices.
 enum PrinterChoice {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Endpoint
 import ManagerClient
+import ThreeDPProtocol
 
 /// The verbs that ask one thing about one printer and print the answer.
 enum PrinterQuery {

@@ -1,7 +1,9 @@
 import ArgumentParser
+import CommandSupport
 import Endpoint
 import Foundation
 import ManagerClient
+import ThreeDPProtocol
 
 /// `client watch`: the agent's callbacks as they come, one line each, until Ctrl-C or the agent closes.
 struct WatchVerb: AsyncParsableCommand {

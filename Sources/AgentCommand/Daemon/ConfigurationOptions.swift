@@ -1,5 +1,6 @@
 import ArgumentParser
 import Board
+import AgentConfig
 import Foundation
 
 /// `--config FILE`, shared by the commands that act on a running agent's state.

@@ -1,5 +1,6 @@
 import Agent
 import Foundation
+import GCodeFiles
 import Glibc
 import GCode
 import PrinterLink

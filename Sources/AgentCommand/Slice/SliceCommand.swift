@@ -1,7 +1,9 @@
 import ArgumentParser
 import Board
+import AgentConfig
 import Foundation
 import GCode
+import GCodeFiles
 import Logging
 import Slicing
 

@@ -1,3 +1,4 @@
+import CivilTime
 import Foundation
 
 /// Whether the kernel considers the system clock disciplined to UTC (by NTP, chrony,
@@ -50,7 +51,7 @@ public struct ClockStatus: Sendable, Equatable, Codable {
         self.synchronisation = synchronisation
     }
 
-    /// `2026-11-21T09:00:00+01:00`, or `…-0000` when the zone is unknown.
+    /// `2026-11-21T09:00:00+0100`, or `…-0000` when the zone is unknown.
     public var timestamp: String {
         ISO8601Timestamp.format(time, offset: utcOffset)
     }

@@ -1,3 +1,4 @@
+import ThreeDPProtocol
 /// Who is calling, as the transport established it: a Bearer token on HTTP, `session.authenticate` on a
 /// WebSocket. The dispatcher decides from it alone; the transports never look at methods.
 public struct RPCCaller: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import ThreeDPProtocol
 /// One JSON-RPC message in, one out: decoding with the limits, the access check, the method call, and the
 /// encoding, for single requests and batches alike. HTTP and WebSocket hand it bytes and write back what it
 /// returns, so every error path is the same on both.
@@ -48,7 +49,7 @@ public struct RPCDispatcher: Sendable {
 
     public func respondOverHTTP(to message: some Collection<UInt8>, caller: RPCCaller) async -> HTTPAnswer {
         let incoming = JSONRPCIncoming.decode(message, limits: limits)
-        if case .single(.success(let request)) = incoming, request.method != Self.authenticateMethod {
+        if case .single(.success(let request)) = incoming, request.method != ThreeDPTransport.authenticateMethod {
             let (response, noContent) = await callNoticingEmptyPoll(request, caller: caller)
             return noContent ? .noContent : .message(response.encodedOrInternalError())
         }
@@ -81,14 +82,12 @@ public struct RPCDispatcher: Sendable {
         switch decoded {
         case .failure(let refusal):
             return refusal.response
-        case .success(let request) where request.method == Self.authenticateMethod:
+        case .success(let request) where request.method == ThreeDPTransport.authenticateMethod:
             return authenticateSession(request, session: &session)
         case .success(let request):
             return await call(request, caller: session)
         }
     }
-
-    public static let authenticateMethod = "session.authenticate"
 
     private func authenticateSession(_ request: JSONRPCRequest, session: inout RPCCaller) -> JSONRPCResponse {
         let token: String

@@ -1,4 +1,4 @@
-import PrinterLink
+import Synchronization
 
 /// Why a client's mailbox closed, which decides how its transport ends it.
 public struct MailboxClosing: Sendable, Equatable {
@@ -43,10 +43,10 @@ public final class CallbackMailbox: Sendable, Equatable {
         var closeWaiters: [CheckedContinuation<MailboxClosing, Never>] = []
     }
 
-    private let state: Locked<State>
+    private let state: Mutex<State>
 
     public init(capacity: Int) {
-        state = Locked(State(queue: CallbackQueue(capacity: capacity)))
+        state = Mutex(State(queue: CallbackQueue(capacity: capacity)))
     }
 
     public static func == (lhs: CallbackMailbox, rhs: CallbackMailbox) -> Bool { lhs === rhs }

@@ -1,12 +1,13 @@
 import Foundation
 import Jobs
 import Logging
-import PrinterLink
+import Synchronization
+import ThreeDPProtocol
 
 /// Turns what the printers report into 3DP-1 callbacks: each notice rendered and encoded once, then handed to
 /// the hub for every subscriber. While a printer prints (or is paused mid-job) a `printer.status` goes out every
 /// `statusInterval` too, so that a Manager's view never goes stale (at least 1 Hz by default).
-public struct CallbackPublisher: Sendable {
+public final class CallbackPublisher: Sendable {
     public let fleet: PrinterFleet
     public let hub: EventHub
     public let statusInterval: Duration
@@ -14,7 +15,7 @@ public struct CallbackPublisher: Sendable {
     let logger: Logger
     /// The state each printer's last `printer.status` callback carried: a state change that came before the
     /// first measurement is announced with that measurement.
-    private let announcedState = Locked<[String: String]>([:])
+    private let announcedState = Mutex<[String: String]>([:])
 
     public init(fleet: PrinterFleet, hub: EventHub, statusInterval: Duration = .seconds(1),
                 pollSubscriptionTTL: Duration = .seconds(120), logger: Logger = Logger(label: "3dp-agent.events")) {
@@ -29,8 +30,8 @@ public struct CallbackPublisher: Sendable {
     /// the end of their notices does not end this, so that a service group sees it end only when asked to.
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await publishNotices() }
-            group.addTask { await publishStatusWhilePrinting() }
+            group.addTask { await self.publishNotices() }
+            group.addTask { await self.publishStatusWhilePrinting() }
             await group.waitForAll()
         }
     }

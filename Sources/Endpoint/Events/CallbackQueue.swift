@@ -1,3 +1,4 @@
+import ThreeDPProtocol
 /// One client's callbacks waiting to be written. Bounded: a client that does not read never makes the agent
 /// hold more than `capacity` callbacks for it, and never slows the printer or the other clients.
 /// Measurements of the same topic and printer coalesce — the latest value takes the place of the undelivered

@@ -1,5 +1,6 @@
 import Foundation
-import PrinterLink
+import Synchronization
+import ThreeDPProtocol
 
 /// Who wants which callbacks: subscriptions by id, each delivering into a client's mailbox. Publishing encodes
 /// nothing per client: the result is encoded once and shared; only the small envelope is per message.
@@ -43,8 +44,8 @@ public final class EventHub: Sendable {
         var nextSubscription: UInt64 = 1
     }
 
-    private let state = Locked(State())
-    private let sequence = Locked<UInt64>(0)
+    private let state = Mutex(State())
+    private let sequence = Mutex<UInt64>(0)
     public let mailboxCapacity: Int
 
     public init(mailboxCapacity: Int = 256) {

@@ -1,7 +1,8 @@
-import Board
+import CivilTime
 import Foundation
 import Jobs
 import PrinterLink
+import ThreeDPProtocol
 
 /// `service.discover` (7.2.1) and `agent.time` (HD-HLF-03..07): open to anyone, so that a Manager can find the
 /// agent and check its clock before pairing.
@@ -35,20 +36,19 @@ enum AgentMethods {
         table.register("agent.time", access: .open) { request, _ in
             try request.allowingOnly([])
             let now = Date()
-            let clock: ClockStatus
+            let clock: BoardClock
             do {
-                clock = try ClockStatus.read(now: now)
+                clock = try context.board.clock(now: now)
             } catch {
                 throw JSONRPCError.fatal(.string("the kernel's clock status cannot be read: \(error)"))
             }
-            let sync = clock.synchronisation
             return .object([
                 "time": .string(ISO8601Timestamp.format(now, offset: clock.utcOffset, fractionalDigits: 3)),
                 "utcOffset": .string(clock.utcOffset.designator),
                 "zoneKnown": .bool(clock.utcOffset != .unknown),
-                "synchronised": .bool(sync.isSynchronised),
-                "maxErrorMicroseconds": .integer(Int64(sync.maxErrorMicroseconds)),
-                "estimatedErrorMicroseconds": .integer(Int64(sync.estimatedErrorMicroseconds)),
+                "synchronised": .bool(clock.isSynchronised),
+                "maxErrorMicroseconds": .integer(Int64(clock.maxErrorMicroseconds)),
+                "estimatedErrorMicroseconds": .integer(Int64(clock.estimatedErrorMicroseconds)),
             ])
         }
     }

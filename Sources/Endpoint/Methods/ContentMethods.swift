@@ -1,5 +1,5 @@
-import Board
 import Jobs
+import ThreeDPProtocol
 
 /// `print.start` (7.2.5, 7.2.6, 3D-HSF-02/04) and `content.servers` (3D-HSF-05, 7.2.4): the Manager hands the
 /// agent a content server's token, and the agent fetches the selected content itself.

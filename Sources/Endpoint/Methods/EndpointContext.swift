@@ -1,8 +1,10 @@
-import Board
+import Content
 import Foundation
 import Jobs
 import Logging
 import PrinterLink
+import Synchronization
+import ThreeDPProtocol
 
 /// What the agent is, as `service.discover` presents it (7.2.1).
 public struct AgentDescription: Sendable, Equatable {
@@ -29,13 +31,15 @@ public final class EndpointContext: Sendable {
     /// A long-polling subscription not polled for this long is dropped.
     public let pollSubscriptionTTL: Duration
     /// The only servers `print.start` may name.
-    public let contentServers: [ContentServerEntry]
+    public let contentServers: [TrustedContentServer]
+    /// The clock and resources of the board, for `agent.time` and `printer.attributes`.
+    public let board: any BoardFacts
     public let logger: Logger
-    let pairing: Locked<PairingStateMachine>
+    let pairing: Mutex<PairingStateMachine>
 
     public init(agent: AgentDescription, fleet: PrinterFleet, tokens: AccessTokenStore, hub: EventHub,
                 spoolPath: String, pollSubscriptionTTL: Duration = .seconds(120),
-                contentServers: [ContentServerEntry] = [],
+                contentServers: [TrustedContentServer] = [], board: any BoardFacts,
                 pairing: PairingStateMachine = PairingStateMachine(),
                 logger: Logger = Logger(label: "3dp-agent.endpoint")) {
         self.agent = agent
@@ -45,7 +49,8 @@ public final class EndpointContext: Sendable {
         self.spoolPath = spoolPath
         self.pollSubscriptionTTL = pollSubscriptionTTL
         self.contentServers = contentServers
-        self.pairing = Locked(pairing)
+        self.board = board
+        self.pairing = Mutex(pairing)
         self.logger = logger
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ThreeDPProtocol
 
 /// `events.subscribe`, `events.unsubscribe` and `events.poll` (7.2.3, 7.3.3). On a WebSocket the callbacks go out
 /// on the socket; over HTTP they wait in the subscription's mailbox for `events.poll`, which answers as soon as

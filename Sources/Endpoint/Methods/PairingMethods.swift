@@ -1,6 +1,7 @@
 import Foundation
 import Jobs
 import Logging
+import ThreeDPProtocol
 
 /// `pairing.begin` and `pairing.complete` (7.3.1): a code shown on every connected printer's display and once in
 /// the agent's log; the right code within its lifetime earns an access token, stored hashed.

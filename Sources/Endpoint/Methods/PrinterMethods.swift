@@ -1,7 +1,7 @@
-import Board
 import Foundation
 import Jobs
 import PrinterLink
+import ThreeDPProtocol
 
 /// `printer.info`, `printer.attributes`, `printer.status` (3D-HSF-01), and the console: `printer.gcode` and
 /// `printer.emergencyStop`.
@@ -21,7 +21,8 @@ enum PrinterMethods {
         table.register("printer.attributes") { request, _ in
             try request.allowingOnly(["serviceId"])
             let service = try context.service(request)
-            return try attributes(service: service, identity: await service.firmwareIdentity, spoolPath: context.spoolPath)
+            return try attributes(service: service, identity: await service.firmwareIdentity, board: context.board,
+                                  spoolPath: context.spoolPath)
         }
 
         table.register("printer.status") { request, _ in
@@ -74,7 +75,8 @@ enum PrinterMethods {
 
     /// Printer type and size (from M211 when the firmware reports it, else the configuration), and the board's
     /// network, memory and spool storage (3D-HSF-01.2).
-    static func attributes(service: PrinterService, identity: FirmwareIdentity?, spoolPath: String) throws(JSONRPCError) -> JSONValue {
+    static func attributes(service: PrinterService, identity: FirmwareIdentity?, board: any BoardFacts,
+                           spoolPath: String) throws(JSONRPCError) -> JSONValue {
         var printSize = JSONValue.null
         if let volume = identity?.buildVolume {
             printSize = size(x: volume.max.x - volume.min.x, y: volume.max.y - volume.min.y, z: volume.max.z - volume.min.z,
@@ -82,35 +84,31 @@ enum PrinterMethods {
         } else if let volume = service.settings.buildVolume {
             printSize = size(x: volume.x, y: volume.y, z: volume.z, source: "config")
         }
-        let interfaces: [NetworkInterface]
-        let memory: MemoryInfo
-        let storage: StorageInfo
+        let resources: BoardResources
         do {
-            interfaces = try NetworkInterfaces.read()
-            memory = try MemoryInfo.read()
-            storage = try StorageInfo.read(path: spoolPath)
+            resources = try board.resources(spoolPath: spoolPath)
         } catch {
             throw .fatal(.string("the board's attributes cannot be read: \(error)"))
         }
         return .object([
             "printerType": .string("FFF"),
             "printSize": printSize,
-            "network": .array(interfaces.filter { !$0.isLoopback }.map { interface in
+            "network": .array(resources.network.map { interface in
                 .object([
                     "name": .string(interface.name),
                     "macAddress": interface.macAddress.map(JSONValue.string) ?? .null,
                     "up": .bool(interface.isUp),
-                    "addresses": .array(interface.addresses.map { .string($0.cidr) }),
+                    "addresses": .array(interface.addresses.map(JSONValue.string)),
                 ])
             }),
             "memory": .object([
-                "totalBytes": .integer(Int64(clamping: memory.totalBytes)),
-                "availableBytes": .integer(Int64(clamping: memory.availableBytes)),
+                "totalBytes": .integer(Int64(clamping: resources.memoryTotalBytes)),
+                "availableBytes": .integer(Int64(clamping: resources.memoryAvailableBytes)),
             ]),
             "storage": .object([
-                "path": .string(storage.path),
-                "totalBytes": .integer(Int64(clamping: storage.totalBytes)),
-                "availableBytes": .integer(Int64(clamping: storage.availableBytes)),
+                "path": .string(resources.storagePath),
+                "totalBytes": .integer(Int64(clamping: resources.storageTotalBytes)),
+                "availableBytes": .integer(Int64(clamping: resources.storageAvailableBytes)),
             ]),
         ])
     }

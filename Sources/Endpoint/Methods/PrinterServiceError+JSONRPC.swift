@@ -1,4 +1,5 @@
 import Jobs
+import ThreeDPProtocol
 
 extension JSONRPCError {
     /// A printer service's refusal as the 3DP-1 error a Manager can act on.

@@ -1,4 +1,5 @@
 import Jobs
+import ThreeDPProtocol
 
 /// `queue.list`, `queue.remove` and `print.pause` / `print.resume` / `print.stop` (3D-HSF-06, 7.2.5): queue entries
 /// by job id, or the current job of a printer by its serviceId.

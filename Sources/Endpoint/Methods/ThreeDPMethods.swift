@@ -1,4 +1,5 @@
 import Foundation
+import ThreeDPProtocol
 
 /// Every 3DP-1 method of DESIGN.md §4 that this agent answers, in one table.
 public enum ThreeDPMethods {

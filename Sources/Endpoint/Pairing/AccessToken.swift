@@ -1,3 +1,4 @@
+import Digest
 /// The bearer secret a Manager plug-in gets at pairing: `3dp_` + 32 random bytes in base64url without padding
 /// (43 characters). The agent keeps only its SHA-256; the prefix lets secret scanners recognise a leaked token.
 public struct AccessToken: Sendable, Hashable, CustomStringConvertible, CustomReflectable {

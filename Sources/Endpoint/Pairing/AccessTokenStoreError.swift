@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 
 public enum AccessTokenStoreError: Error, Equatable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 
 /// The JSON of `tokens.json`: `{"format":1,"tokens":[{"id","label","sha256","createdAt","lastUsedAt"}]}`.

@@ -1,17 +1,17 @@
 import Logging
 import NIOCore
-import PrinterLink
+import Synchronization
 
 /// The endpoint's connections across all event loops: admission under the caps of `ConnectionTable`, the close
 /// of a connection evicted to make room, and one rate-limited warning when a cap turns connections away.
 final class ConnectionRegistry: Sendable {
-    private let table: Locked<ConnectionTable<any Channel>>
+    private let table: Mutex<ConnectionTable<any Channel>>
     private let warning: RateLimitedWarning
     let policy: EndpointNetworkPolicy
 
     init(policy: EndpointNetworkPolicy, logger: Logger) {
         self.policy = policy
-        table = Locked(ConnectionTable(total: policy.maxConnections, perAddress: policy.maxConnectionsPerAddress))
+        table = Mutex(ConnectionTable(total: policy.maxConnections, perAddress: policy.maxConnectionsPerAddress))
         warning = RateLimitedWarning(logger: logger)
     }
 

@@ -4,6 +4,7 @@ import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import ThreeDPProtocol
 
 /// The 3DP-1 transports (DESIGN.md §4): `POST /3dp/v1/rpc` (one JSON-RPC message per request, Bearer token in
 /// `Authorization`; `events.poll` answers `204 No Content` when nothing came), `GET /3dp/v1/ws` (a WebSocket
@@ -12,9 +13,6 @@ import NIOCore
 /// dispatcher's. What they let in is bounded by the network policy: connections per address and in all, deadlines
 /// for request heads, bodies and idle keep-alive, the origin of browser pages, and the content type.
 public enum EndpointApplication {
-    public static let basePath = "/3dp/v1"
-    public static let defaultPort = 8631
-
     /// - Parameters:
     ///   - hub: where WebSocket clients' callbacks come from; each connection gets a mailbox of the hub's capacity.
     ///   - schema: the encoded JSON Schema document served at `GET /3dp/v1/schema`.
@@ -22,7 +20,7 @@ public enum EndpointApplication {
     ///   - localNames: the board's own host names (besides IP literals and `localhost`), for the origin check.
     ///   - onServerRunning: called with the bound port once the server listens (port 0 picks a free one).
     public static func make(dispatcher: RPCDispatcher, hub: EventHub = EventHub(), schema: [UInt8]? = nil,
-                            host: String = "127.0.0.1", port: Int = defaultPort,
+                            host: String = "127.0.0.1", port: Int = ThreeDPTransport.defaultPort,
                             policy: EndpointNetworkPolicy = .default, localNames: [String] = [],
                             logger: Logger = Logger(label: "3dp-agent.endpoint"),
                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
@@ -30,7 +28,7 @@ public enum EndpointApplication {
         let limit = dispatcher.limits.maxMessageBytes
         let origins = OriginPolicy(allowedOrigins: policy.allowedOrigins, localNames: ["localhost"] + localNames)
 
-        router.post("\(basePath)/rpc") { request, context -> Response in
+        router.post("\(ThreeDPTransport.basePath)/rpc") { request, context -> Response in
             if let refusal = refusal(of: request, origins: origins) { return refusal }
             var request = request
             let body: ByteBuffer
@@ -49,13 +47,13 @@ public enum EndpointApplication {
         }
 
         if let schema {
-            router.get("\(basePath)/schema") { _, _ -> Response in
+            router.get("\(ThreeDPTransport.basePath)/schema") { _, _ -> Response in
                 Response(status: .ok, headers: [.contentType: "application/schema+json"],
                          body: ResponseBody(byteBuffer: ByteBuffer(bytes: schema)))
             }
         }
 
-        router.ws("\(basePath)/ws", shouldUpgrade: { request, context in
+        router.ws("\(ThreeDPTransport.basePath)/ws", shouldUpgrade: { request, context in
             guard origins.permits(origin: request.headers[.origin], host: request.head.authority) else {
                 throw HTTPError(.forbidden, message: "this origin may not use the 3DP-1 endpoint")
             }

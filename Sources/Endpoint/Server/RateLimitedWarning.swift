@@ -1,5 +1,5 @@
 import Logging
-import PrinterLink
+import Synchronization
 
 /// A warning that a flood would otherwise repeat thousands of times a second: logged at once the first time, then
 /// at most once per `interval`, saying how many occurrences it stood for.
@@ -11,7 +11,7 @@ final class RateLimitedWarning: Sendable {
 
     let interval: Duration
     private let logger: Logger
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     init(logger: Logger, interval: Duration = .seconds(10)) {
         self.logger = logger

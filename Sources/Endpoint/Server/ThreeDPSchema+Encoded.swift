@@ -1,3 +1,4 @@
+import ThreeDPProtocol
 extension ThreeDPSchema {
     /// The document as `GET /3dp/v1/schema` serves it, encoded once.
     public static let encodedDocument: [UInt8] = {

@@ -2,7 +2,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOWebSocket
-import PrinterLink
+import Synchronization
 
 /// One Manager on a WebSocket: requests answered in order as they arrive, callbacks written as they are
 /// published. A client that cannot keep up overflows its mailbox and is closed with the reason (1008), and its
@@ -38,14 +38,14 @@ struct WebSocketSession: Sendable {
         let mailbox = CallbackMailbox(capacity: hub.mailboxCapacity)
         if !hub.attach(mailbox) { mailbox.close(MailboxClosing(.agentStopping, "the agent is shutting down")) }
         defer { hub.unsubscribeAll(of: mailbox) }
-        let authenticated = Locked(false)
+        let authenticated = SessionFlag()
         let ending: Ending = await withTaskGroup(of: Ending?.self) { group in
             group.addTask { await answerRequests(inbound: inbound, outbound: outbound, mailbox: mailbox, authenticated: authenticated) }
             group.addTask { await writeCallbacks(outbound: outbound, mailbox: mailbox).map(Ending.mailbox) ?? .clientGone }
             group.addTask { .mailbox(await mailbox.waitUntilClosed()) }
             group.addTask {
                 do { try await Task.sleep(for: authenticationDeadline) } catch { return nil }
-                if !authenticated.withLock({ $0 }) {
+                if !authenticated.isSet {
                     mailbox.close(MailboxClosing(.unauthenticated, Self.unauthenticatedReason))
                 }
                 return nil
@@ -81,7 +81,7 @@ struct WebSocketSession: Sendable {
 
     /// Ends with `.clientGone` when the client closes, `.protocolError` when what it sent broke the protocol.
     private func answerRequests(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
-                                mailbox: CallbackMailbox, authenticated: Locked<Bool>) async -> Ending {
+                                mailbox: CallbackMailbox, authenticated: SessionFlag) async -> Ending {
         var session = RPCCaller(credential: .none, mailbox: mailbox, clientAddress: clientAddress)
         var messages = inbound.messages(maxSize: limit).makeAsyncIterator()
         while true {
@@ -103,7 +103,7 @@ struct WebSocketSession: Sendable {
             let answer = await dispatcher.respond(to: bytes, session: &session)
             if session.clientID != before {
                 hub.assign(mailbox, toClient: session.clientID)
-                if session.clientID != nil { authenticated.withLock { $0 = true } }
+                if session.clientID != nil { authenticated.set() }
             }
             do {
                 try await outbound.write(.text(String(decoding: answer, as: UTF8.self)))
@@ -128,4 +128,14 @@ struct WebSocketSession: Sendable {
         }
         return nil
     }
+}
+
+/// Whether the session has authenticated: set by the task reading requests, read by the deadline's task. A class
+/// around an atomic because both tasks' closures capture it (an `Atomic` itself cannot be captured).
+final class SessionFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+
+    var isSet: Bool { value.load(ordering: .acquiring) }
+
+    func set() { value.store(true, ordering: .releasing) }
 }

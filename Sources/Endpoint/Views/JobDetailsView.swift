@@ -1,5 +1,6 @@
 import Foundation
 import Jobs
+import ThreeDPProtocol
 
 /// What a job adds beyond its queue entry: the stage it is in, its slice, and what its G-code tells about the
 /// print (slicer, estimates, filament, layers, thumbnail), as OctoPrint and Moonraker users see them.

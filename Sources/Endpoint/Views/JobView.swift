@@ -1,4 +1,5 @@
 import Jobs
+import ThreeDPProtocol
 
 /// A queue entry as 3DP-1 shows it (3D-HSF-06.1): order, job id, content URI, name, state, status message,
 /// progress, and the last line the printer confirmed.

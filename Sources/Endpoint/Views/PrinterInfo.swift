@@ -1,5 +1,6 @@
 import Jobs
 import PrinterLink
+import ThreeDPProtocol
 
 /// `printer.info`: the device information of 3D-HSF-01.1 with the rules of HD-HLF-09..17 — every field a
 /// string, empty where nobody says it, and a product name always present (HD-HLF-09 lets the agent make one).

@@ -1,6 +1,7 @@
 import GCode
 import Jobs
 import PrinterLink
+import ThreeDPProtocol
 
 /// `printer.status`: operating state, nozzle and bed temperatures, the current job and the queue behind it, and
 /// when the measurement was taken (3D-HSF-01.3, 7.2.7). There is no status before the printer's first

@@ -1,6 +1,6 @@
-import Board
+import CivilTime
 import Foundation
-import PrinterLink
+import Synchronization
 
 /// Time stamps as 3DP-1 writes them (HD-HLF-06): ISO-8601 with the board's UTC offset, microseconds so that a
 /// Manager can order callbacks, `-0000` when the board's zone is unknown. The offset is looked up again at most
@@ -11,7 +11,7 @@ public enum Timestamps {
         var validUntil: Date
     }
 
-    private static let cache = Locked<Cached?>(nil)
+    private static let cache = Mutex<Cached?>(nil)
 
     public static func string(_ date: Date) -> String {
         ISO8601Timestamp.format(date, offset: offset(at: date), fractionalDigits: 6)

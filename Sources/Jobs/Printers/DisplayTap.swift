@@ -1,4 +1,5 @@
 import GCode
+import GCodeFiles
 import PrinterLink
 
 /// Reads a job's G-code and tells, as each M117 goes out, what the printer's display is about to show: slicers

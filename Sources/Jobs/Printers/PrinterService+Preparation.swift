@@ -1,6 +1,8 @@
 import Content
+import ContentContract
 import Foundation
 import GCode
+import GCodeFiles
 import Slicing
 
 /// Getting a job's G-code into the spool (DESIGN §1 steps 3–5): the selection by token, the download, the check

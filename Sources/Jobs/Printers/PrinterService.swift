@@ -1,6 +1,7 @@
 import Content
 import Foundation
 import GCode
+import GCodeFiles
 import Logging
 import PrinterLink
 import Slicing

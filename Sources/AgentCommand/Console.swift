@@ -1,9 +1,0 @@
-import Foundation
-
-/// Lines for the person at the terminal, written at once (unbuffered), so that they interleave in order with
-/// the progress display's output.
-enum Console {
-    static func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
-    }
-}
