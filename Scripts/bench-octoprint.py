@@ -726,7 +726,7 @@ def main():
             elif (peer, h) in results:
                 parts.append(f"{hl[h]} -")
         print(f"  with errors / error-free, {label(peer)} vs {label(base)}: " + ", ".join(parts))
-    for peer in peers:
+    for peer in peers if "octo" in hosts else []:
         if not peer_has_errors(peer):
             continue
         o = med.get((peer, "octo"))
