@@ -135,10 +135,17 @@ public struct HostProtocolStateMachine {
         for offset in 0..<window.count {
             let line = window[offset]
             if let number = line.number, number >= flush.line, line.sentAt <= flush.at {
-                return flush.at + min(settings.ackTimeout, max(settleTime, acknowledgementLatency * 4))
+                return flush.at + flushGuessTimeout
             }
         }
         return nil
+    }
+
+    /// How long lines that may have been flushed get to show they were not: four times the recent `ok` latency (a
+    /// full planner answers late), at least 20 ms or the wire time of a full receive buffer if that is shorter (a
+    /// native-USB board's nominal baud rate says nothing of its real speed), at most the acknowledgement timeout.
+    private var flushGuessTimeout: Duration {
+        min(settings.ackTimeout, max(min(settleTime, .milliseconds(20)), acknowledgementLatency * 4))
     }
 
     /// Numbered lines flow with resends and timeouts: while identifying the firmware and once ready.
