@@ -49,7 +49,8 @@ root="$work/root"
 # The files. Debian puts units and udev rules under /lib (bookworm); /usr/local is the administrator's, so the
 # unit's ExecStart moves from install.sh's /usr/local/bin to /usr/bin.
 install -d "$root/usr/bin" "$root/lib/systemd/system" "$root/lib/udev/rules.d" "$root/etc/$package" \
-    "$root/usr/share/$package/profiles" "$root/usr/share/doc/$package" "$root/DEBIAN"
+    "$root/usr/share/$package/profiles" "$root/usr/share/doc/$package" "$root/usr/share/man/man1" \
+    "$root/usr/share/lintian/overrides" "$root/DEBIAN"
 # What dh_strip removes: debug symbols, .comment and .note (the build id stays, in .note.gnu.build-id).
 strip --remove-section=.comment --remove-section=.note --strip-unneeded -o "$root/usr/bin/3dp-agent" "$built"
 chmod 0755 "$root/usr/bin/3dp-agent"
@@ -63,6 +64,8 @@ install -m 0644 "$repo/board/3dp-agent.toml" "$root/etc/$package/3dp-agent.toml"
 install -m 0644 "$repo"/board/profiles/* "$root/usr/share/$package/profiles/"
 install -m 0644 "$repo/board/README.md" "$root/usr/share/doc/$package/README.board.md"
 install -m 0644 "$repo/board/debian/copyright" "$root/usr/share/doc/$package/copyright"
+sed "s/@VERSION@/$version/" "$repo/board/debian/3dp-agent.1" | gzip -9n >"$root/usr/share/man/man1/3dp-agent.1.gz"
+install -m 0644 "$repo/board/debian/lintian-overrides" "$root/usr/share/lintian/overrides/$package"
 # A native package (no Debian revision): its changelog is changelog.gz, compressed reproducibly.
 sed "s/@VERSION@/$version/" "$repo/board/debian/changelog" | gzip -9n >"$root/usr/share/doc/$package/changelog.gz"
 for script in postinst prerm postrm; do
@@ -84,6 +87,9 @@ for library in $(objdump -p "$root/usr/bin/3dp-agent" | awk '$1 == "NEEDED" { pr
     fi
 done
 
+# md5sums as dh_md5sums writes them (conffiles have theirs in dpkg's database), for debsums and dpkg --verify.
+(cd "$root" && find . -type f ! -path './DEBIAN/*' ! -path './etc/*' -printf '%P\0' | LC_ALL=C sort -z \
+    | xargs -0 md5sum) >"$root/DEBIAN/md5sums"
 installed_size="$(du -sk --exclude=DEBIAN "$root" | cut -f1)"
 sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@INSTALLED_SIZE@/$installed_size/" \
     -e "s/@SHLIBS@/$shlibs/" "$repo/board/debian/control" >"$root/DEBIAN/control"
