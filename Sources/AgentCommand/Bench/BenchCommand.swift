@@ -5,6 +5,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the agent (run a release build: swift run -c release 3dp-agent bench …).",
-        subcommands: [BenchSerialCommand.self, BenchEventsCommand.self, BenchEventsClientsCommand.self, BenchDownloadCommand.self, BenchDownloadClientCommand.self, BenchFloodCommand.self, BenchSliceCommand.self]
+        subcommands: [BenchSerialCommand.self, BenchEventsCommand.self, BenchEventsClientsCommand.self, BenchDownloadCommand.self, BenchDownloadClientCommand.self, BenchFloodCommand.self, BenchSliceCommand.self, BenchFootprintCommand.self]
     )
 }
