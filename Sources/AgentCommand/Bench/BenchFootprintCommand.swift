@@ -91,13 +91,13 @@ struct BenchFootprintCommand: AsyncParsableCommand {
         report(result)
     }
 
-    static func configuration(state: String, printer: String, contentServer: String, clients: Int) -> String {
+    static func configuration(state: String, printer: String, contentServer: String, clients: Int) throws -> String {
         """
         [agent]
         state_directory = "\(state)"
         log_level = "notice"
         [endpoint]
-        listen = "127.0.0.1:0"
+        listen = "127.0.0.1:\(try freePort())"
         max_connections_per_address = \(max(32, clients + 8))
         [content]
         reserve_mb = 64
@@ -112,6 +112,24 @@ struct BenchFootprintCommand: AsyncParsableCommand {
         """
     }
 
+    /// A port the kernel reports free now: the configuration refuses port 0. The agent binds it a moment later.
+    static func freePort() throws -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw ValidationError("socket: errno \(errno)") }
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
+            }
+        }
+        guard bound else { throw ValidationError("bind: errno \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
     private func measure(agent: AgentProcess, content: RunningContentServer, token: String) async throws -> Result {
         let url = AgentURL(host: "127.0.0.1", port: agent.port)
         return try await AgentSession.with(url: url, accessToken: token) { session in
@@ -120,6 +138,9 @@ struct BenchFootprintCommand: AsyncParsableCommand {
                 return services.contains { $0["online"]?.boolValue == true }
             }
             try await Task.sleep(for: .seconds(idleSeconds))
+            // smaps counts a mapped file's page as dirty while the page cache has not written it back: a binary
+            // installed or built a moment ago would look like 30 MB of private memory. On a board it never is.
+            sync()
             let idle = try MemorySample.read(pid: agent.pid)
 
             let printJob = try await start(session: session, content: content, contentId: "print.gcode")
