@@ -5,6 +5,7 @@
 # the state and purge deletes it. Run as root (debootstrap, chroot, mounts); needs the network to a Debian mirror.
 #
 #   board/check-package.sh .build-deb/3dp-agent_0.3.0_amd64.deb
+#   FOOTPRINT_ARGS="--idle-seconds 60" board/check-package.sh DEB    the full footprint run of the README's table
 set -euo pipefail
 
 deb="$(readlink -f "$1")"
@@ -106,6 +107,15 @@ wait "$agent_pid" || fail "the agent did not stop cleanly on SIGTERM (exit $?)"
 agent_pid=""
 kill -INT "$simulator_pid"; wait "$simulator_pid" || true; simulator_pid=""
 [[ -f "$root/var/lib/3dp-agent/queue.sqlite" ]] || fail "no queue database in /var/lib/3dp-agent"
+
+# The footprint of the installed binary (bench footprint; its figures are a record, not a gate here: the
+# README has the full run). FOOTPRINT_ARGS="" skips it.
+footprint_args="${FOOTPRINT_ARGS---idle-seconds 5 --print-seconds 5 --download-mb 256}"
+if [[ -n "$footprint_args" ]]; then
+    step "3dp-agent bench footprint $footprint_args (the installed binary)"
+    # shellcheck disable=SC2086 # the options are words
+    in_root 3dp-agent bench footprint $footprint_args || fail "bench footprint"
+fi
 
 step "remove keeps the state and the configuration; purge deletes them"
 in_root dpkg --remove 3dp-agent >/dev/null
