@@ -29,10 +29,18 @@ cleanup() {
     for ((index = ${#mounted[@]} - 1; index >= 0; index--)); do umount "${mounted[index]}" || umount -l "${mounted[index]}" || true; done
     [[ -n "${agent_pid:-}" ]] && kill "$agent_pid" 2>/dev/null || true
     [[ -n "${simulator_pid:-}" ]] && kill "$simulator_pid" 2>/dev/null || true
+    remove_root
+}
+# Never rm -rf a root with /dev still bound into it: that would delete the host's device nodes.
+remove_root() {
+    if grep -q " $root/" /proc/mounts; then
+        echo "check-package: $root still has mounts; not removing it" >&2
+        return 1
+    fi
     rm -rf "$root"
 }
 trap cleanup EXIT
-rm -rf "$root"
+remove_root || fail "a previous run left mounts under $root"
 debootstrap --variant=minbase bookworm "$root" "$mirror" >"$repo/.build-deb/debootstrap.log" 2>&1 \
     || { tail -20 "$repo/.build-deb/debootstrap.log"; fail "debootstrap"; }
 # proc for the agent's /proc/self lookups, /dev and /dev/pts for the virtual printer's pseudo-terminal.
