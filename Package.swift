@@ -110,7 +110,8 @@ let package = Package(
         .target(
             name: "Benchmarks",
             dependencies: [
-                "Agent", "CommandSupport", "Board", "CivilTime", "AgentConfig", "Content", "ContentContract", "Endpoint", "GCode",
+                "Agent", "CommandSupport", "Board", "CivilTime", "AgentConfig", "Content", "ContentContract", "ContentServer",
+                "Endpoint", "GCode",
                 "Jobs", "ManagerClient", "PrinterLink", "ServiceScope", "Slicing", "ThreeDPProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import Agent
 import ArgumentParser
 import Benchmarks
 import Demo
@@ -10,6 +11,8 @@ struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "3dp-agent",
         abstract: "The printer-side agent of DWAPI-3DP: drives a 3D printer over USB serial.",
+        // `3dp-agent --version`: board/package.sh names the package after it.
+        version: AgentDaemon.version,
         subcommands: [DemoCommand.self, RunCommand.self, PairCommand.self, ClientCommand.self, PrintCommand.self, SimulateCommand.self, DevicesCommand.self, SliceCommand.self, BenchCommand.self]
     )
 

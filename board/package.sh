@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Builds the Debian package 3dp-agent_<version>_<arch>.deb for this machine's architecture (amd64 here; the same
+# script on an arm64 board or runner gives arm64): the agent built with the Swift runtime linked in, stripped, so the
+# board needs only Debian's own libraries and no Swift toolchain.
+#
+#   board/package.sh                    build the release binary and the package into .build-deb/
+#   board/package.sh --skip-build       package the binary already built with --static-swift-stdlib
+#   board/package.sh --output DIR       write the .deb into DIR
+#
+# Needs: swift, dpkg-dev (dpkg-shlibdeps), binutils (strip, objdump). Install the result with
+#   sudo apt install ./3dp-agent_<version>_<arch>.deb
+set -euo pipefail
+
+readonly repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+output="$repo/.build-deb"
+skip_build=0
+while (($#)); do
+    case "$1" in
+        --skip-build) skip_build=1 ;;
+        --output) output="$2"; shift ;;
+        -h | --help) sed -n '2,11s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        *) echo "package.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+readonly package=3dp-agent
+arch="$(dpkg --print-architecture)"
+# The same flags as the build, so --show-bin-path names the folder the binary is in. The static Swift runtime's
+# link arguments export every symbol (-export-dynamic: 44,000 of them, 4 MB of file and about 1 MB of RSS for the
+# dynamic linker's tables); the agent loads no plug-in that would look them up, so they stay local.
+build_flags=(-c release --static-swift-stdlib -Xlinker --no-export-dynamic --package-path "$repo")
+if ((!skip_build)); then
+    # Its output on standard error: standard output is the path of the package alone.
+    swift build "${build_flags[@]}" --product 3dp-agent >&2
+fi
+built="$(swift build "${build_flags[@]}" --show-bin-path)/3dp-agent"
+[[ -x "$built" ]] || { echo "package.sh: $built is missing" >&2; exit 1; }
+# A binary linked to the toolchain's shared Swift runtime would not start on a board without the toolchain.
+if objdump -p "$built" | grep -q 'NEEDED.*libswift\|NEEDED.*libFoundation\|NEEDED.*libdispatch'; then
+    echo "package.sh: $built links the shared Swift runtime; build it with --static-swift-stdlib" >&2
+    exit 1
+fi
+version="$("$built" --version)"
+[[ "$version" =~ ^[0-9][0-9A-Za-z.+~]*$ ]] || { echo "package.sh: odd version '$version'" >&2; exit 1; }
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+root="$work/root"
+
+# The files. Debian puts units and udev rules under /lib (bookworm); /usr/local is the administrator's, so the
+# unit's ExecStart moves from install.sh's /usr/local/bin to /usr/bin.
+install -d "$root/usr/bin" "$root/lib/systemd/system" "$root/lib/udev/rules.d" "$root/etc/$package" \
+    "$root/usr/share/$package/profiles" "$root/usr/share/doc/$package" "$root/usr/share/man/man1" \
+    "$root/usr/share/lintian/overrides" "$root/DEBIAN"
+# What dh_strip removes: debug symbols, .comment and .note (the build id stays, in .note.gnu.build-id).
+strip --remove-section=.comment --remove-section=.note --strip-unneeded -o "$root/usr/bin/3dp-agent" "$built"
+chmod 0755 "$root/usr/bin/3dp-agent"
+sed -e 's|/usr/local/bin/3dp-agent|/usr/bin/3dp-agent|' \
+    -e 's|^# Installed by board/install.sh to /etc/systemd/system/\.|# Installed by the 3dp-agent package to /lib/systemd/system/.|' \
+    "$repo/board/3dp-agent.service" >"$root/lib/systemd/system/3dp-agent.service"
+grep -q '^ExecStart=/usr/bin/3dp-agent run --config /etc/3dp-agent/3dp-agent.toml$' "$root/lib/systemd/system/3dp-agent.service" \
+    || { echo "package.sh: the unit's ExecStart is not the packaged binary and config" >&2; exit 1; }
+install -m 0644 "$repo/udev/60-3dp-agent.rules" "$root/lib/udev/rules.d/"
+install -m 0644 "$repo/board/3dp-agent.toml" "$root/etc/$package/3dp-agent.toml"
+install -m 0644 "$repo"/board/profiles/* "$root/usr/share/$package/profiles/"
+install -m 0644 "$repo/board/README.md" "$root/usr/share/doc/$package/README.board.md"
+install -m 0644 "$repo/board/debian/copyright" "$root/usr/share/doc/$package/copyright"
+sed "s/@VERSION@/$version/" "$repo/board/debian/3dp-agent.1" | gzip -9n >"$root/usr/share/man/man1/3dp-agent.1.gz"
+install -m 0644 "$repo/board/debian/lintian-overrides" "$root/usr/share/lintian/overrides/$package"
+# A native package (no Debian revision): its changelog is changelog.gz, compressed reproducibly.
+sed "s/@VERSION@/$version/" "$repo/board/debian/changelog" | gzip -9n >"$root/usr/share/doc/$package/changelog.gz"
+for script in postinst prerm postrm; do
+    install -m 0755 "$repo/board/debian/$script" "$root/DEBIAN/$script"
+done
+echo "/etc/$package/3dp-agent.toml" >"$root/DEBIAN/conffiles"
+
+# Depends: the Debian packages of the libraries the binary links, from dpkg-shlibdeps (which needs a debian/control
+# to run in), then checked: every NEEDED library must be one that dpkg knows.
+install -d "$work/src/debian"
+printf 'Source: %s\n\nPackage: %s\nArchitecture: any\n' "$package" "$package" >"$work/src/debian/control"
+shlibs="$(cd "$work/src" && dpkg-shlibdeps -O -e"$root/usr/bin/3dp-agent" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')"
+[[ -n "$shlibs" ]] || { echo "package.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
+for library in $(objdump -p "$root/usr/bin/3dp-agent" | awk '$1 == "NEEDED" { print $2 }'); do
+    path="$(ldconfig -p | awk -v lib="$library" '$1 == lib { print $NF; exit }')"
+    if [[ -z "$path" ]] || ! { dpkg -S "$path" || dpkg -S "$(readlink -f "$path")"; } >/dev/null 2>&1; then
+        echo "package.sh: $library is not from a Debian package" >&2
+        exit 1
+    fi
+done
+
+# md5sums as dh_md5sums writes them (conffiles have theirs in dpkg's database), for debsums and dpkg --verify.
+(cd "$root" && find . -type f ! -path './DEBIAN/*' ! -path './etc/*' -printf '%P\0' | LC_ALL=C sort -z \
+    | xargs -0 md5sum) >"$root/DEBIAN/md5sums"
+installed_size="$(du -sk --exclude=DEBIAN "$root" | cut -f1)"
+sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@INSTALLED_SIZE@/$installed_size/" \
+    -e "s/@SHLIBS@/$shlibs/" "$repo/board/debian/control" >"$root/DEBIAN/control"
+
+mkdir -p "$output"
+deb="$output/${package}_${version}_${arch}.deb"
+dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
+echo "$deb"
