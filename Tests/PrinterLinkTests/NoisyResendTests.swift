@@ -121,4 +121,23 @@ import Testing
         #expect(t.machine.counters.unexpectedOks == 0)
         #expect(t.machine.currentWindow == 4)
     }
+
+    /// A first odd request may be noise and arms the flush guess; once the firmware is believed out of step, the
+    /// guess is off: the renumbering, not the guess, sends the rejected lines again, and none is lost between them.
+    @Test func aFirmwareBelievedOutOfStepIsNotGuessedAt() {
+        var (t, next) = ResendTests.printing() // 4–7 in flight, 3 confirmed
+        t.firmware("Resend: 500", "ok") // no Last Line: could be a garbled number
+        t.firmware("Resend: 500", "ok") // again: its counter left the host's (4 and 5 were taken before)
+        t.advance(seconds: 0.05)
+        #expect(t.takeWritten().isEmpty)
+        #expect(t.machine.counters.flushedLinesResent == 0)
+        t.firmware("ok", "ok") // 4 and 5 executed; 6 and 7 were the rejected ones
+        t.advance(seconds: 0.05)
+        t.firmware("ok") // the renumbering's M110
+        t.feed(StreamingTests.job, from: &next)
+        let commands = t.takeCommands()
+        #expect(commands.first?.hasPrefix("M110 N") == true)
+        #expect(Array(commands.dropFirst().prefix(2)) == [StreamingTests.job[3], StreamingTests.job[4]])
+        #expect(t.machine.jobProgress?.confirmedCommands == 3)
+    }
 }

@@ -131,7 +131,7 @@ public struct HostProtocolStateMachine {
     /// A round trip after a repetition request emptied the firmware's buffer, while a line from the one it wants on
     /// that was sent before then is still in flight: it may have been in that buffer.
     var flushDeadline: ContinuousClock.Instant? {
-        guard let flush = resends.flush else { return nil }
+        guard let flush = resends.flush, !resends.isOutOfStep else { return nil }
         for offset in 0..<window.count {
             let line = window[offset]
             if let number = line.number, number >= flush.line, line.sentAt <= flush.at {

@@ -142,6 +142,8 @@ struct ResendRecovery {
         if !current.believed, current.requests >= 2 || errorLastLine == line - 1 {
             current.believed = true
             announce = true
+            // The renumbering sends the rejected lines again; a flush guess must not take them out of the window.
+            flush = nil
         }
         desync = current
         return announce
