@@ -77,7 +77,7 @@ struct JSONRPCFuzzTests {
             let value = Self.randomValue(depth: 0, using: &random)
             let bytes = try value.encoded()
             #expect(try JSONValue.parse(bytes) == value)
-            #expect(!JSONNestingScan.exceeds(limit: 6, in: bytes))
+            #expect((try? JSONValue.parse(bytes, maxDepth: 6)) == value)
         }
     }
 

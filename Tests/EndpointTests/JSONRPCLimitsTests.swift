@@ -55,9 +55,12 @@ struct JSONRPCLimitsTests {
     }
 
     @Test func overDeepInputIsRefusedEvenWhenItIsNotJSON() {
-        // 100 000 open brackets: refused by the scan, no parser recursion.
-        let hostile = String(repeating: "[{", count: 50_000)
+        // 100 000 open brackets: the parser stops at level 33 and never recurses deeper.
+        let hostile = String(repeating: "[", count: 100_000)
         #expect(jsonrpcRefusal(jsonrpcDecode(hostile))?.error == .invalidRequest("nested too deeply (more than 32 levels)"))
+        // Brackets and braces in turn are no JSON from the second byte on: refused as such, at once.
+        let mixed = String(repeating: "[{", count: 50_000)
+        #expect(jsonrpcRefusal(jsonrpcDecode(mixed))?.error.code == -32700)
     }
 
     struct ScanCase: Sendable, CustomTestStringConvertible {
@@ -85,9 +88,16 @@ struct JSONRPCLimitsTests {
         ScanCase(text: "[", limit: 0, exceeds: true),
     ]
 
+    /// The parser's own depth limit: strings and escapes as JSON has them, siblings not added up.
     @Test(arguments: scans)
-    func nestingScan(_ scan: ScanCase) {
-        #expect(JSONNestingScan.exceeds(limit: scan.limit, in: Array(scan.text.utf8)) == scan.exceeds)
+    func nestingLimit(_ scan: ScanCase) {
+        var exceeded = false
+        do {
+            _ = try JSONValue.parse(Array(scan.text.utf8), maxDepth: scan.limit)
+        } catch {
+            exceeded = error.isNestingLimit
+        }
+        #expect(exceeded == scan.exceeds)
     }
 
     @Test func bracketsInsideStringsOfADeepLookingRequestAreAccepted() {

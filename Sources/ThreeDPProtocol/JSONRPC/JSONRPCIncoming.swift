@@ -57,14 +57,11 @@ extension JSONRPCIncoming {
     }
 
     private static func decode(buffer: UnsafeBufferPointer<UInt8>, limits: JSONRPCLimits) -> JSONRPCIncoming {
-        if JSONNestingScan.exceeds(limit: limits.maxDepth, in: buffer) {
-            return .invalid(refusal(.invalidRequest("nested too deeply (more than \(limits.maxDepth) levels)")))
-        }
         let document: JSONValue
         do {
+            // The parser's depth limit bounds its recursion: a hostile nesting is refused before it goes deeper.
             document = try JSONValue.parse(buffer, maxDepth: limits.maxDepth)
         } catch {
-            // The scan above already bounds the depth; the parser's own limit is a second guard.
             if error.isNestingLimit {
                 return .invalid(refusal(.invalidRequest("nested too deeply (more than \(limits.maxDepth) levels)")))
             }
