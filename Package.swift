@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -52,7 +53,7 @@ let package = Package(
         ),
         .target(
             name: "PrinterLink",
-            dependencies: ["GCode", "GCodeFiles", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["GCode", "GCodeFiles", .product(name: "Logging", package: "swift-log"), .product(name: "DequeModule", package: "swift-collections")]
         ),
         .target(
             name: "VirtualPrinter",

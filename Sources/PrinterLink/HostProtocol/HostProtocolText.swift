@@ -46,10 +46,3 @@ extension HostProtocolStateMachine {
         }
     }
 }
-
-extension RingQueue {
-    func contains(where predicate: (Element) -> Bool) -> Bool {
-        for offset in 0..<count where predicate(self[offset]) { return true }
-        return false
-    }
-}

@@ -1,3 +1,4 @@
+import DequeModule
 import GCode
 
 /// What waits to be written, in the order it must go: lines to send again from the history (a resend), then the
@@ -11,7 +12,7 @@ struct OutgoingLines {
         case queued(PendingLine)
     }
 
-    private(set) var queued = RingQueue<PendingLine>(capacity: 16)
+    private(set) var queued = Deque<PendingLine>(minimumCapacity: 16)
     /// A job line read from the file that waits for room in the window.
     private(set) var heldJobLine: (command: [UInt8], ref: JobLineRef)?
     private(set) var history: ResendHistory
@@ -51,7 +52,7 @@ struct OutgoingLines {
         switch next {
         case .again(let number, _): resendCursor = number + 1
         case .jobLine: heldJobLine = nil
-        case .queued: queued.popFirst()
+        case .queued: queued.removeFirst()
         }
     }
 
@@ -112,7 +113,7 @@ struct OutgoingLines {
     /// A job that stops: its lines still queued are dropped, everything else stays.
     mutating func dropJobLines() {
         heldJobLine = nil
-        var kept = RingQueue<PendingLine>(capacity: queued.count + 8)
+        var kept = Deque<PendingLine>(minimumCapacity: queued.count + 8)
         while let line = queued.popFirst() {
             if case .job = line.purpose { continue }
             kept.append(line)

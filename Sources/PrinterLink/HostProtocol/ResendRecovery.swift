@@ -1,3 +1,4 @@
+import DequeModule
 /// How the host answers the firmware's resend requests: a sub-machine of the host protocol that decides, the
 /// window and the history doing what it says.
 ///
@@ -43,7 +44,7 @@ struct ResendRecovery {
     /// (checksum) rather than out of sequence.
     private var precedingError: (lastLine: Int?, damaged: Bool)?
     private var streak: (line: Int, count: Int) = (-1, 0)
-    private var recentRequestMarks = RingQueue<Int>(capacity: 16)
+    private var recentRequestMarks = Deque<Int>(minimumCapacity: 16)
     /// The firmware asks for lines the host cannot send again: its line counter left the host's.
     private(set) var desync: LineNumberDesync?
     /// Renumberings since the job last made progress.
@@ -151,7 +152,7 @@ struct ResendRecovery {
 
     private mutating func misbehaves(linesSent: Int) -> Bool {
         recentRequestMarks.append(linesSent)
-        while recentRequestMarks.count > settings.misbehaviourResends { recentRequestMarks.popFirst() }
+        while recentRequestMarks.count > settings.misbehaviourResends { recentRequestMarks.removeFirst() }
         guard recentRequestMarks.count == settings.misbehaviourResends, let oldest = recentRequestMarks.first else {
             return false
         }

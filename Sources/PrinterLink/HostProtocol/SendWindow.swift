@@ -1,8 +1,9 @@
+import DequeModule
 /// The lines on their way to the firmware whose `ok` has not come, and whether one more may go: no more than
 /// `limit` lines (Marlin's BUFSIZE 4, or what ADVANCED_OK reports) and no more bytes than the firmware's serial
 /// receive buffer holds while its main loop is blocked on a move. Nothing may follow an M110 before its `ok`.
 struct SendWindow {
-    private(set) var lines = RingQueue<Transmission>(capacity: 64)
+    private(set) var lines = Deque<Transmission>(minimumCapacity: 64)
     private(set) var bytes = 0
     /// Lines a stalled cancel gave up (see `Transmission.abandoned`): they no longer count.
     private(set) var abandoned = 0
@@ -54,7 +55,7 @@ struct SendWindow {
 
     /// Lines numbered `line` and after were rejected or emptied out of the firmware's buffer.
     mutating func drop(from line: Int) {
-        var kept = RingQueue<Transmission>(capacity: max(lines.count, 8))
+        var kept = Deque<Transmission>(minimumCapacity: max(lines.count, 8))
         var dropping = false
         while let transmission = lines.popFirst() {
             if let number = transmission.number, number >= line { dropping = true }
