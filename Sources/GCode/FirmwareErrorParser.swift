@@ -17,6 +17,7 @@ enum FirmwareErrorParser {
         if lower.hasPrefix("no line number with checksum") {
             return .error(.missingLineNumber(lastLine: lastLine(in: lower)))
         }
+        if let damaged = damagedLineError(lower) { return .error(damaged) }
 
         // Marlin's RX_BUFFER_MONITOR (`Marlin/src/gcode/queue.cpp`, `serial_data_available`):
         // `RX BUF overflow, increase RX_BUFFER_SIZE: <bytes waiting>`.
@@ -113,6 +114,37 @@ enum FirmwareErrorParser {
     private static func trailingInteger(in lower: String) -> Int? {
         guard let colon = lower.lastIndex(of: ":") else { return nil }
         return Int(String(lower[lower.index(after: colon)...]).trimmingSpaces())
+    }
+
+    /// Noise on the link damages these lines too (`checksum mimatch, Last Line: 97`; the virtual printer's faults
+    /// and real cables alike): text within two edits of one of the four line-protocol errors, followed by its
+    /// `Last Line:`, is that error. Its `Last Line:` is what the resend logic needs most.
+    private static func damagedLineError(_ lower: String) -> FirmwareError? {
+        guard let marker = lower.firstRange(of: ", last line:"), let last = lastLine(in: lower) else { return nil }
+        let head = Array(lower[..<marker.lowerBound].unicodeScalars)
+        let known: [(String, FirmwareError)] = [
+            ("line number is not last line number+1", .lineNumberMismatch(lastLine: last)),
+            ("checksum mismatch", .checksumMismatch(lastLine: last)),
+            ("no checksum with line number", .missingChecksum(lastLine: last)),
+            ("no line number with checksum", .missingLineNumber(lastLine: last)),
+        ]
+        for (text, error) in known where editDistance(head, Array(text.unicodeScalars), atMost: 2) <= 2 { return error }
+        return nil
+    }
+
+    /// Levenshtein distance, given up (returning `bound + 1`) once it is sure to exceed `bound`.
+    private static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], atMost bound: Int) -> Int {
+        guard abs(a.count - b.count) <= bound else { return bound + 1 }
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            if current.min()! > bound { return bound + 1 }
+            previous = current
+        }
+        return previous[b.count]
     }
 
     private static func lastLine(in lower: String) -> Int? {
