@@ -98,6 +98,7 @@ extension ContentClient {
         let writer = PartWriter(part: part) { length in
             progress(DownloadProgress(bytes: length, total: size, resumedFrom: resumedFrom))
         }
+        writer.start()
         defer { writer.close() }
         var url = selection.uri
         var attempts = 0

@@ -28,6 +28,11 @@ final class PartWriter: @unchecked Sendable {
     init(part: PartFile, progress: @escaping @Sendable (Int64) -> Void) {
         self.part = part
         self.progress = progress
+    }
+
+    /// Starts the writer's thread; `close()` ends it. Kept out of `init` so that making a writer does nothing behind
+    /// its caller's back.
+    func start() {
         let thread = Thread { [self] in run() }
         thread.name = "content-writer"
         thread.start()
@@ -70,7 +75,7 @@ final class PartWriter: @unchecked Sendable {
         return failed
     }
 
-    /// Ends the thread once the queue is empty.
+    /// Ends the thread (once started) when the queue is empty.
     func close() {
         condition.lock()
         closed = true
