@@ -140,4 +140,22 @@ import Testing
         #expect(Array(commands.dropFirst().prefix(2)) == [StreamingTests.job[3], StreamingTests.job[4]])
         #expect(t.machine.jobProgress?.confirmedCommands == 3)
     }
+
+    /// A cancel while lines wait on the flush guess: no job line goes out again after it, only the renumbering and
+    /// the cancel script, which switches the heaters off.
+    @Test func aCancelDuringAFlushGuessSendsNoJobLineAgain() {
+        var (t, _) = ResendTests.printing()
+        t.firmware("Error:checksum mismatch, Last Line: 3", "Resend: 4", "ok")
+        _ = t.takeWritten()
+        t.firmware("Error:Line Number is not Last Line Number+1, Last Line: 3", "Resend: 4", "ok")
+        t.apply(t.machine.cancel(now: t.now))
+        t.advance(seconds: 0.05)
+        let renumbering = t.takeCommands()
+        #expect(renumbering.count == 1 && renumbering.first?.hasPrefix("M110 N") == true)
+        t.firmware("ok") // the M110: nothing follows it before its ok
+        let script = t.takeCommands()
+        #expect(!script.contains { $0.hasPrefix("G1") })
+        #expect(script.contains("M104 S0") && script.contains("M140 S0"))
+        #expect(t.machine.counters.flushedLinesResent == 0)
+    }
 }

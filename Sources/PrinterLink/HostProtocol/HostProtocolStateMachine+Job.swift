@@ -216,7 +216,7 @@ extension HostProtocolStateMachine {
         guard let current = job else { return }
         job = nil
         outgoing.dropJobLines()
-        resends.jobEnded()
+        resends.jobProgressed()
         actions.append(.report(.jobFinished(current.finalOutcome(outcome), current.progress)))
         actions.append(.closeJobSource)
     }

@@ -62,6 +62,14 @@ extension HostProtocolStateMachine {
     mutating func resendFlushedLines(actions: inout [Action]) {
         guard let number = resends.flush?.line else { return }
         resends.flushedLinesResent()
+        if job?.isCancelling == true {
+            // A cancel sends no job line again: the lines go, the cancel's M110 and script follow. Should one of them
+            // only have been slow, its late `ok` is nobody else's.
+            let before = window.count
+            window.drop(from: number)
+            assumedOutstanding += before - window.count
+            return
+        }
         counters.flushedLinesResent += 1
         window.drop(from: number)
         counters.linesResent += max(0, outgoing.history.highest - number + 1)

@@ -26,7 +26,6 @@ struct OutgoingLines {
 
     var isEmpty: Bool { queued.isEmpty && heldJobLine == nil && resendCursor == nil }
     var isRewinding: Bool { resendCursor != nil }
-    var hasQueued: Bool { !queued.isEmpty }
 
     /// The line that goes next, with the bytes it will take on the wire (a queued line's number is not known yet:
     /// room for a short poll or M110 is asked at least).

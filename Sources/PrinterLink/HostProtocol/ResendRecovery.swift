@@ -170,7 +170,7 @@ struct ResendRecovery {
         return true
     }
 
-    /// A job line was confirmed: renumberings are counted from here again.
+    /// A job line was confirmed, or the job ended: renumberings are counted from here again.
     mutating func jobProgressed() { desyncRecoveries = 0 }
 
     /// A cancel stopped the recovery, the line numbers are set again by an M110.
@@ -180,7 +180,8 @@ struct ResendRecovery {
         desync = nil
     }
 
-    var isRecovering: Bool { phase != .steady }
+    /// Repetitions are still expected, or lines may have been flushed: the firmware may still want an earlier line.
+    var isRecovering: Bool { phase != .steady || flush != nil }
 
     /// The link starts over: nothing in flight, nothing expected.
     mutating func reset() {
@@ -192,5 +193,4 @@ struct ResendRecovery {
         desync = nil
     }
 
-    mutating func jobEnded() { desyncRecoveries = 0 }
 }
