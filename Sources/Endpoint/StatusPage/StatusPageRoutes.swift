@@ -26,7 +26,7 @@ enum StatusPageRoutes {
     private static func answer(_ file: StatusPageAsset, request: Request) -> Response {
         var headers = HTTPFields()
         for (name, value) in StatusPageHeaders.common(contentType: file.contentType, entityTag: file.entityTag) {
-            if let field = HTTPField.Name(name) { headers[field] = value }
+            if let field = HTTPFields.Element.Name(name) { headers[field] = value }
         }
         if StatusPageHeaders.matches(ifNoneMatch: request.headers[.ifNoneMatch], entityTag: file.entityTag) {
             headers[.contentType] = nil
