@@ -1,8 +1,10 @@
 // The live temperature plot of one printer: the last minutes of nozzle and bed, actual (solid) and target
-// (dashed), drawn on a canvas. Points are stamped with the browser's clock when they arrive, so that a board
+// (dashed), drawn on a canvas. The time axis grows with the readings from one minute to ten, so that a page just
+// opened shows a line rather than a dot at its right edge. Points are stamped with the browser's clock when they arrive, so that a board
 // whose clock is off still plots the right shape.
 
 const WINDOW_MS = 10 * 60 * 1000;
+const SHORTEST_MS = 60 * 1000;
 // Firmware reports come every second or two (faster on a simulated clock): one point a second is enough to draw.
 const SPACING_MS = 1000;
 const COLORS = { nozzle: '#e8590c', bed: '#1c7ed6' };
@@ -64,7 +66,9 @@ export class TemperaturePlot {
       }
     }
     const ceiling = Math.ceil((highest + 10) / 50) * 50;
-    const x = (t) => left + (width - left - 2) * (1 - (now - t) / WINDOW_MS);
+    const oldest = this.points.length > 0 ? this.points[0].t : now;
+    const span = Math.min(WINDOW_MS, Math.max(SHORTEST_MS, now - oldest));
+    const x = (t) => left + (width - left - 2) * (1 - (now - t) / span);
     const y = (value) => bottom - (bottom - top) * (value / ceiling);
 
     context.font = '10px system-ui, sans-serif';
@@ -83,7 +87,7 @@ export class TemperaturePlot {
     }
     context.textAlign = 'left';
     context.textBaseline = 'alphabetic';
-    context.fillText('−10 min', left, height - 3);
+    context.fillText('−' + Math.ceil(span / SHORTEST_MS) + ' min', left, height - 3);
     context.textAlign = 'right';
     context.fillText('now', width - 2, height - 3);
 

@@ -61,8 +61,8 @@ final class BrowserSession: @unchecked Sendable {
     /// The element's WebDriver reference.
     func element(_ selector: String) async throws -> String {
         let found = try await command(.POST, "/element", .object(["using": "css selector", "value": .string(selector)]))
-        guard let reference = found["element-6066-11e4-a52e-4f735466cecc"]?.stringValue else {
-            throw AgentTestError("no element \(selector)")
+        guard let reference = found["element-6066-11e4-a52e-4f735466cecf"]?.stringValue else {
+            throw AgentTestError("no element \(selector): \(found)")
         }
         return reference
     }

@@ -1,4 +1,5 @@
 import ContentServer
+import Endpoint
 import Foundation
 import Testing
 import ThreeDPProtocol
@@ -83,6 +84,9 @@ import ThreeDPProtocol
 
     static func desktop(_ browser: BrowserSession, agent: AgentUnderTest, server: RunningContentServer) async throws {
         try await browser.navigate(to: agent.baseURL + "/")
+        // The console check below can fail: an error the page writes is seen (and reading the log clears it).
+        _ = try await browser.run("console.error('probe of the console log');")
+        #expect(try await browser.consoleLog().contains { $0.level == "SEVERE" && $0.message.contains("probe of the console log") })
         // Unpaired: the printer as service.discover shows it, and the pairing panel; nothing else.
         try await browser.wait(until: "\(card("state")) && \(card("state")).textContent === 'idle'")
         #expect(try await text(browser, "name").isEmpty == false)
@@ -172,10 +176,12 @@ extension StatusPageBrowserTests {
         try await StatusPageFixtures.withAgentAndContent(["part.gcode": StatusPageFixtures.gcode(moves: 1500)], moveTimeScale: 6) { agent, server in
             let driver = try await ChromeDriver.start()
             defer { driver.stop() }
+            // The board's own name as the agent knows it (its host name), resolved by the browser to loopback.
+            let name = ProcessInfo.processInfo.hostName + ".local"
             let browser = try await BrowserSession.open(driver: driver, phone: BrowserSession.Phone(),
-                                                        hostRules: "MAP test-board.local 127.0.0.1")
+                                                        hostRules: "MAP \(name) 127.0.0.1")
             do {
-                try await Self.phone(browser, agent: agent, server: server)
+                try await Self.phone(browser, name: name, agent: agent, server: server)
             } catch {
                 await browser.close()
                 throw error
@@ -184,9 +190,9 @@ extension StatusPageBrowserTests {
         }
     }
 
-    static func phone(_ browser: BrowserSession, agent: AgentUnderTest, server: RunningContentServer) async throws {
-        try await browser.navigate(to: "http://test-board.local:\(agent.port)/")
-        #expect(try await browser.run("return location.host;") == .string("test-board.local:\(agent.port)"))
+    static func phone(_ browser: BrowserSession, name: String, agent: AgentUnderTest, server: RunningContentServer) async throws {
+        try await browser.navigate(to: "http://\(name):\(agent.port)/")
+        #expect(try await browser.run("return location.host;") == .string("\(name):\(agent.port)"))
         #expect(try await browser.run("return window.innerWidth;") == 390)
         try await pair(browser, agent: agent)
         let started = try await PrintStartTests.start(agent, server, contentId: "part.gcode")
@@ -211,6 +217,13 @@ extension StatusPageBrowserTests {
         let history = try await agent.result("history.list", ["serviceId": "vp1"], token: agent.harnessToken)
         #expect(history["jobs"]?.arrayValue?.first { $0["jobId"]?.stringValue == jobId }?["state"] == "cancelled")
         try await expectNoConsoleErrors(browser, "phone")
+
+        // Revoked on the board (`3dp-agent pair --revoke`): the page drops its token and offers to pair again.
+        let clientId = try #require(try await browser.run("return localStorage.getItem('3dp-agent.clientId');").stringValue)
+        #expect(try AccessTokenStore(directory: agent.stateDirectory).revoke(id: clientId))
+        try await browser.wait(until: "!document.getElementById('pairing').hidden && /revoked/.test(document.getElementById('pair-message').textContent)",
+                               describe: "document.getElementById('pair-message').textContent")
+        #expect(try await browser.run("return localStorage.getItem('3dp-agent.accessToken');") == .null)
     }
 }
 

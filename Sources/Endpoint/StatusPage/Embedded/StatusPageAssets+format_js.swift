@@ -43,7 +43,7 @@ export function jobState(job) {
     case 'slicing':
       return job.slicing ? 'slicing: ' + job.slicing.stage + ' (' + percent(job.slicing.progress) + ')' : 'slicing';
     default:
-      return job.message ? job.state + ': ' + job.message : job.state;
+      return job.message && job.message !== job.state ? job.state + ': ' + job.message : job.state;
   }
 }
 

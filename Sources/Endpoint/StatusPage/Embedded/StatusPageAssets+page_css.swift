@@ -22,12 +22,12 @@ p { margin: .4rem 0; }
 .top, .bottom { display: flex; align-items: center; justify-content: space-between; gap: 1rem; padding: .7rem 1rem; }
 .top { background: var(--card); border-bottom: 1px solid var(--line); }
 .bottom { color: var(--muted); font-size: .85rem; }
-main { padding: 1rem; max-width: 80rem; margin: 0 auto; }
+main { padding: 1rem; max-width: 64rem; margin: 0 auto; }
 .connection { font-size: .8rem; padding: .15rem .6rem; border-radius: 1rem; background: var(--line); white-space: nowrap; }
 .connection[data-state="online"] { background: var(--ok); color: #fff; }
 .connection[data-state="offline"] { background: var(--warn); color: #fff; }
 .panel, .printer { background: var(--card); border: 1px solid var(--line); border-radius: .6rem; padding: 1rem; margin-bottom: 1rem; }
-.printers { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 24rem), 1fr)); gap: 1rem; }
+.printers { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 24rem), 1fr)); gap: 1rem; }
 .printer { margin: 0; min-width: 0; }
 .printer > header { display: flex; justify-content: space-between; align-items: baseline; gap: .5rem; }
 .printer h2 { overflow-wrap: anywhere; }

@@ -64,11 +64,17 @@ export class PrinterCard {
 
   /** job.progress: between status callbacks, the numbers of the job shown. */
   progress(update) {
-    if (!this.job || this.job.jobId !== update.jobId) return;
-    Object.assign(this.job, {
+    const numbers = {
       progress: update.progress, confirmedLines: update.confirmedLines, totalLines: update.totalLines,
       bytesDownloaded: update.bytesDownloaded, contentSize: update.contentSize,
-    });
+    };
+    const entry = this.queue.find((job) => job.jobId === update.jobId);
+    if (entry) {
+      Object.assign(entry, numbers);
+      this.showQueue(this.queue);
+    }
+    if (!this.job || this.job.jobId !== update.jobId) return;
+    Object.assign(this.job, numbers);
     this.showJob(this.job);
   }
 
