@@ -165,7 +165,8 @@ async function beginPairing() {
     $('pair-code').value = '';
     $('pair-code').focus();
     message.textContent = result.displayedOn.length > 0
-      ? 'The code is on the display of ' + result.displayedOn.join(', ') + ' for ' + Math.round(result.expiresInSeconds / 60) + ' minutes.'
+      ? 'The code is on the display of ' + result.displayedOn.map(printerName).join(', ') + ' for '
+        + Math.round(result.expiresInSeconds / 60) + ' minutes.'
       : 'No printer could show the code: it is in the agent\'s log.';
   } catch (error) {
     message.textContent = describePairingError(error);
@@ -196,6 +197,11 @@ async function completePairing(event) {
   } catch (error) {
     message.textContent = describePairingError(error);
   }
+}
+
+function printerName(serviceId) {
+  const card = cards.get(serviceId);
+  return card ? card.fields.name.textContent : serviceId;
 }
 
 function describePairingError(error) {

@@ -38,7 +38,7 @@ import ThreeDPProtocol
     static func pair(_ browser: BrowserSession, agent: AgentUnderTest, wrongCodeFirst: Bool = false) async throws {
         try await browser.wait(until: "!document.getElementById('pairing').hidden")
         try await browser.click("#pair-begin")
-        try await browser.wait(until: "/on the display of vp1/.test(document.getElementById('pair-message').textContent)",
+        try await browser.wait(until: "/on the display of Virtual Marlin/.test(document.getElementById('pair-message').textContent)",
                                describe: "document.getElementById('pair-message').textContent")
         let display = try #require(agent.printer.displayMessage)
         #expect(display.hasPrefix("Pairing code "))
@@ -155,6 +155,10 @@ import ThreeDPProtocol
         let before = try await text(browser, "progress")
         try await browser.wait(until: "\(card("progress")).textContent !== \(JSONValue.string(before).text)",
                                describe: card("progress") + ".textContent")
+        // For the README's picture (docs/status-page.png), STATUS_PAGE_PLOT_SECONDS=40 lets the plot fill first.
+        if let seconds = ProcessInfo.processInfo.environment["STATUS_PAGE_PLOT_SECONDS"].flatMap(Int.init) {
+            try await browser.wait(until: "Number(\(card("plot")).dataset.points) >= \(seconds)", timeout: .seconds(seconds + 30))
+        }
         try await save(try await browser.screenshot(), as: "status-page.png")
 
         // Stop asks to be pressed twice; then the job is cancelled and the next one in the queue starts.
