@@ -77,8 +77,11 @@ async function discoverWithoutToken() {
   try {
     showDiscovery(await post('service.discover'));
     connection('unpaired', 'not paired');
-  } catch {
+    notice('');
+  } catch (error) {
     connection('offline', 'agent unreachable');
+    // An answer that is a refusal (this page reached through a name that is not the board's) says why.
+    if (error instanceof RPCError) notice('The agent refused: ' + error.message);
   }
   discoveryTimer = setTimeout(discoverWithoutToken, 5000);
 }

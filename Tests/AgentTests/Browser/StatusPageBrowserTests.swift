@@ -91,6 +91,7 @@ import ThreeDPProtocol
         try await browser.wait(until: "\(card("state")) && \(card("state")).textContent === 'idle'")
         #expect(try await text(browser, "name").isEmpty == false)
         #expect(try await browser.run("return document.querySelector('.printer .paired-only').offsetParent === null;") == true)
+        try await save(try await browser.screenshot(), as: "status-page-unpaired.png")
 
         // Everything the page loaded, as the browser counts it (headers included).
         let transferred = try await browser.run("""
@@ -178,7 +179,8 @@ extension StatusPageBrowserTests {
     /// is then a name, which the endpoint's origin check must let through as the board's own.
     @Test func onAPhoneByNameThePageFitsAndStopsAPrint() async throws {
         try Self.requireBrowser()
-        try await StatusPageFixtures.withAgentAndContent(["part.gcode": StatusPageFixtures.gcode(moves: 1500)], moveTimeScale: 6) { agent, server in
+        try await StatusPageFixtures.withAgentAndContent(["part.gcode": StatusPageFixtures.gcode(moves: 1500)], printers: 2,
+                                                         moveTimeScale: 6) { agent, server in
             let driver = try await ChromeDriver.start()
             defer { driver.stop() }
             // The board's own name as the agent knows it (its host name), resolved by the browser to loopback.
@@ -200,6 +202,13 @@ extension StatusPageBrowserTests {
         #expect(try await browser.run("return location.host;") == .string("\(name):\(agent.port)"))
         #expect(try await browser.run("return window.innerWidth;") == 390)
         try await pair(browser, agent: agent)
+        // Two printers, one card each, one above the other; the second one idle with its temperatures.
+        try await browser.wait(until: """
+            document.querySelectorAll('.printer').length === 2
+              && document.querySelectorAll('.printer')[1].dataset.serviceId === 'vp2'
+              && document.querySelectorAll('.printer')[1].querySelector('[data-field="state"]').textContent === 'idle'
+              && /°C/.test(document.querySelectorAll('.printer')[1].querySelector('[data-field="nozzle"]').textContent)
+            """)
         let started = try await PrintStartTests.start(agent, server, contentId: "part.gcode")
         let jobId = try #require(started["job"]?["jobId"]?.stringValue)
         try await browser.wait(until: "\(card("state")).textContent === 'printing' && parseFloat(\(card("progress")).textContent) > 0",

@@ -32,7 +32,7 @@ enum StatusPageFixtures {
     }
 
     /// A content server over `files` and an agent that trusts it, with a printer whose moves take real time.
-    static func withAgentAndContent(_ files: [String: String], moveTimeScale: Double,
+    static func withAgentAndContent(_ files: [String: String], printers: Int = 1, moveTimeScale: Double,
                                     _ body: (AgentUnderTest, RunningContentServer) async throws -> Void) async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("3dp-page-content-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -43,7 +43,7 @@ enum StatusPageFixtures {
         let settings = ContentServerSettings(root: root.path, port: 0, adminKey: "admin-key-for-tests", faults: .none)
         try await ContentServer.serve(settings, logger: logger) { server in
             let trusted = TrustedContentServer(url: server.baseURL, name: "test content", allowPlainHTTP: true)
-            try await AgentUnderTest.with(statusInterval: .milliseconds(500), contentServers: [trusted], configurePrinter: { printer in
+            try await AgentUnderTest.with(printers: printers, statusInterval: .milliseconds(500), contentServers: [trusted], configurePrinter: { printer in
                 printer.baudRate = 1_000_000
                 printer.timeScale = 10
                 printer.moveTimeScale = moveTimeScale

@@ -45,7 +45,7 @@ extension StatusPageAssets {
 <template id="printer-template">
   <article class="printer">
     <header>
-      <h2 data-field="name"></h2>
+      <h2><span data-field="name"></span> <small class="service" data-field="service"></small></h2>
       <span class="state" data-field="state">–</span>
     </header>
     <p class="detail" data-field="detail" hidden></p>

@@ -31,6 +31,7 @@ main { padding: 1rem; max-width: 64rem; margin: 0 auto; }
 .printer { margin: 0; min-width: 0; }
 .printer > header { display: flex; justify-content: space-between; align-items: baseline; gap: .5rem; }
 .printer h2 { overflow-wrap: anywhere; }
+.service { font-size: .75rem; font-weight: 400; color: var(--muted); }
 .state { font-size: .8rem; font-weight: 600; text-transform: uppercase; letter-spacing: .04em; padding: .1rem .5rem; border-radius: .3rem; background: var(--line); }
 .state[data-state="printing"] { background: var(--accent); color: #fff; }
 .state[data-state="paused"], .state[data-state="pausing"] { background: var(--warn); color: #fff; }

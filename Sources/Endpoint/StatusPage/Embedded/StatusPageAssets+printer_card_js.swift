@@ -18,6 +18,7 @@ export class PrinterCard {
     this.element.dataset.serviceId = serviceId;
     this.fields = {};
     for (const node of this.element.querySelectorAll('[data-field]')) this.fields[node.dataset.field] = node;
+    this.fields.service.textContent = serviceId;
     this.plot = new TemperaturePlot(this.fields.plot);
     this.job = null;
     this.printerState = null;
