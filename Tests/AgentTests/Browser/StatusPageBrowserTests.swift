@@ -186,7 +186,7 @@ extension StatusPageBrowserTests {
             // The board's own name as the agent knows it (its host name), resolved by the browser to loopback.
             let name = ProcessInfo.processInfo.hostName + ".local"
             let browser = try await BrowserSession.open(driver: driver, phone: BrowserSession.Phone(),
-                                                        hostRules: "MAP \(name) 127.0.0.1")
+                                                        hostRules: "MAP \(name) 127.0.0.1, MAP rebound.example 127.0.0.1")
             do {
                 try await Self.phone(browser, name: name, agent: agent, server: server)
             } catch {
@@ -198,6 +198,13 @@ extension StatusPageBrowserTests {
     }
 
     static func phone(_ browser: BrowserSession, name: String, agent: AgentUnderTest, server: RunningContentServer) async throws {
+        // A name that is not the board's, rebound to its address (DNS rebinding): the page loads, but the endpoint
+        // refuses its calls, and the page says so (the browser logs the 403, which is read here and so cleared).
+        try await browser.navigate(to: "http://rebound.example:\(agent.port)/")
+        try await browser.wait(until: "/The agent refused: requests from this web origin are not allowed/.test(document.getElementById('notice').textContent)",
+                               describe: "document.getElementById('notice').textContent")
+        #expect(try await browser.consoleLog().contains { $0.message.contains("403") })
+
         try await browser.navigate(to: "http://\(name):\(agent.port)/")
         #expect(try await browser.run("return location.host;") == .string("\(name):\(agent.port)"))
         #expect(try await browser.run("return window.innerWidth;") == 390)
