@@ -22,6 +22,7 @@ extension AgentSession {
             closeFrame = try await WebSocketClient.connect(
                 url: url.webSocketURL,
                 configuration: .init(maxFrameSize: Self.maxWebSocketFrame),
+                tlsConfiguration: url.scheme == "https" ? Self.tlsConfiguration(certificate) : nil,
                 logger: logger
             ) { inbound, outbound, _ in
                 let socket = AgentSocket(
@@ -37,7 +38,7 @@ extension AgentSession {
             }
         } catch {
             if let finished = await outcome.result { return try finished.get() }
-            throw Self.webSocketError(error, url: url)
+            throw await explained(error) ?? Self.webSocketError(error, url: url)
         }
         if let finished = await outcome.result { return try finished.get() }
         try Task.checkCancellation()
