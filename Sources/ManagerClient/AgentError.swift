@@ -78,13 +78,16 @@ public enum AgentConnectionError: Error, Sendable, Equatable, CustomStringConver
     case certificateNotNamed(AgentURL, presented: CertificateFingerprint, named: String?)
     /// The TLS connection failed for another reason than a changed certificate.
     case tlsFailed(AgentURL, reason: String)
+    /// An `http://` URL for an agent that speaks only TLS there (it answered 400 "this port speaks HTTPS").
+    case speaksHTTPS(AgentURL)
 
     /// The agent this happened with.
     public var url: AgentURL {
         switch self {
         case .noAgent(let url), .noAnswerInTime(let url, _), .requestTooLarge(let url, _), .unexpectedStatus(let url, _, _),
              .malformedAnswer(let url, _), .closedByAgent(let url, _, _), .webSocketFailed(let url, _),
-             .certificateChanged(let url, _, _), .certificateNotNamed(let url, _, _), .tlsFailed(let url, _):
+             .certificateChanged(let url, _, _), .certificateNotNamed(let url, _, _), .tlsFailed(let url, _),
+             .speaksHTTPS(let url):
             url
         }
     }
@@ -116,6 +119,8 @@ public enum AgentConnectionError: Error, Sendable, Equatable, CustomStringConver
                 + "and the agent may be intercepting the connection"
         case .tlsFailed(let url, let reason):
             "the TLS connection to \(url) failed: \(reason)"
+        case .speaksHTTPS(let url):
+            "the agent at \(url) speaks HTTPS only: use --url https://\(url.host):\(url.port)"
         }
     }
 }

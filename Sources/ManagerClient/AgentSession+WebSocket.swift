@@ -21,7 +21,7 @@ extension AgentSession {
         do {
             closeFrame = try await WebSocketClient.connect(
                 url: url.webSocketURL,
-                configuration: .init(maxFrameSize: Self.maxWebSocketFrame),
+                configuration: .init(maxFrameSize: Self.maxWebSocketFrame, sniHostname: Self.serverName(for: url)),
                 tlsConfiguration: url.scheme == "https" ? Self.tlsConfiguration(certificate) : nil,
                 logger: logger
             ) { inbound, outbound, _ in

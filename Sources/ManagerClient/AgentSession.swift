@@ -115,6 +115,8 @@ public final class AgentSession: Sendable {
             return try AgentAnswer.result(ofHTTPBody: answer.readableBytesView, id: id, from: url)
         case 204 where method == Self.pollMethod:
             return .object(["callbacks": .array([])])
+        case 400 where url.scheme == "http" && String(buffer: answer).hasPrefix("this port speaks HTTPS"):
+            throw AgentConnectionError.speaksHTTPS(url)
         case 413:
             throw AgentConnectionError.requestTooLarge(url, detail: Self.refusalText(answer) ?? "\(body.count) bytes")
         default:

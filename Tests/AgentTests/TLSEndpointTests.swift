@@ -139,9 +139,9 @@ struct TLSEndpointTests {
             #expect(answer.text.contains("this port speaks HTTPS: use https://127.0.0.1:\(port)/"))
             #expect(answer.closed)
 
-            // And the client, told http:// for a TLS port, says the connection ended rather than hanging.
+            // And the client, told http:// for a TLS port, says to use https://.
             let plain = AgentURL(scheme: "http", host: "127.0.0.1", port: port)
-            await #expect(throws: (any Error).self) {
+            await #expect(throws: AgentConnectionError.speaksHTTPS(plain)) {
                 try await AgentSession.with(url: plain, accessToken: nil, requestTimeout: .seconds(5)) { session in
                     _ = try await session.call("agent.time")
                 }

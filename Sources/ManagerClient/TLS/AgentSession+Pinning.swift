@@ -15,6 +15,16 @@ extension AgentSession {
         return (try? certificate.clientConfiguration()) ?? tlsConfiguration(nil)
     }
 
+    /// The TLS server name the WebSocket client sends. NIOSSL refuses an IP address there (SNI takes names only),
+    /// and the WebSocket client would send the URL's host, so an agent reached by address gets a fixed name; the
+    /// agent ignores it, and the pinned check looks at no name.
+    static func serverName(for url: AgentURL) -> String? {
+        guard url.scheme == "https" else { return nil }
+        let host = url.host
+        let isAddress = host.hasPrefix("[") || host.allSatisfy { $0.isNumber || $0 == "." }
+        return isAddress ? "3dp-agent" : nil
+    }
+
     /// The certificate an `https` agent presents at first contact.
     static func firstContact(_ url: AgentURL) async throws -> PinnedCertificate {
         do {
