@@ -160,8 +160,8 @@ public struct AgentDaemon: Sendable {
             host: listen.host, port: listen.port, policy: networkPolicy, localNames: [hostname, hostname + ".local"],
             tls: tls, logger: logger,
             onServerRunning: { [identity = endpointIdentity] port in
-                logger.notice("3DP-1 endpoint listening on \(identity.scheme)://\(ListenAddress(host: listen.host, port: port))"
-                              + (identity.fingerprint.map { ", certificate SHA-256 \($0)" } ?? ""))
+                let certificate = identity.fingerprint.map { ", certificate SHA-256 \($0)" } ?? ""
+                logger.notice("3DP-1 endpoint listening on \(identity.scheme)://\(ListenAddress(host: listen.host, port: port))\(certificate)")
                 await onListening(port)
             })
         let publisher = CallbackPublisher(fleet: fleet, hub: hub, statusInterval: configuration.events.statusInterval,

@@ -36,8 +36,10 @@ struct ClientContext {
         do {
             let context = try ClientContext(options)
             let credential = authenticated ? try context.storedCredential() : nil
-            let pinned = firstContact || context.url.scheme != "https"
-                ? nil : try (credential ?? context.tokenStore().load(for: context.url))?.certificate
+            var pinned: PinnedCertificate?
+            if !firstContact, context.url.scheme == "https" {
+                pinned = try (credential ?? context.tokenStore().load(for: context.url))?.certificate
+            }
             try await AgentSession.with(url: context.url, accessToken: credential?.accessToken,
                                         certificate: pinned) { session in
                 try await body(context, session)

@@ -23,7 +23,7 @@ public struct DeviceCertificateFiles: Sendable {
     /// The identity on disk, nil when there is no certificate yet. Does not create anything (`pair --list` reads
     /// the fingerprint this way).
     public func load() throws(DeviceCertificateError) -> DeviceCertificate? {
-        do {
+        do throws(DeviceCertificateError) {
             guard let certificate = try Self.read(certificatePath) else { return nil }
             guard let key = try Self.read(keyPath) else { throw DeviceCertificateError.keyMissing(path: keyPath) }
             return try DeviceCertificate.parse(certificatePEM: certificate, privateKeyPEM: key)

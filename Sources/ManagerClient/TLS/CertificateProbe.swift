@@ -2,6 +2,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
+import NIOTLS
 
 /// Opens a TLS connection to an agent only to see the certificate it presents, then closes it. Used at first
 /// contact (before pairing there is nothing to pin yet: the client pins what it sees here and checks it against
