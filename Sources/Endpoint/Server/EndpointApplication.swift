@@ -60,7 +60,11 @@ public enum EndpointApplication {
             }
             let channel = context.channel
             try await channel.eventLoop.submit {
-                try channel.pipeline.syncOperations.addHandler(ClientFrameMaskHandler(), position: .first)
+                // On the raw frames: first in the pipeline, or right behind TLS, which is in front of the head
+                // deadline's handler (the first to see plain bytes).
+                let operations = channel.pipeline.syncOperations
+                let plainBytes = try? operations.handler(type: RequestHeadDeadlineHandler.self)
+                try operations.addHandler(ClientFrameMaskHandler(), position: plainBytes.map { .before($0) } ?? .first)
             }.get()
             return .upgrade([:])
         }, onUpgrade: { inbound, outbound, context in

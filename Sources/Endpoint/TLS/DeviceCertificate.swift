@@ -63,9 +63,11 @@ public struct DeviceCertificate: Sendable {
             issuer: name,
             subject: name,
             signatureAlgorithm: .ecdsaWithSHA256,
+            // No KeyUsage extension: with one that lacks keyCertSign, BoringSSL does not count the certificate as
+            // self-signed and cannot make it the trust root a pinned client needs; with keyCertSign on a non-CA,
+            // Firefox refuses it. Absent, it is accepted by both (RFC 5280 allows leaving it out).
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)
-                Critical(KeyUsage(digitalSignature: true))
                 try ExtendedKeyUsage([.serverAuth])
                 SubjectAlternativeNames(names)
             },
