@@ -131,9 +131,11 @@ final class AgentUnderTest: AgentEndpoint, @unchecked Sendable {
 
     /// Stops the agent the way SIGTERM does (a graceful shutdown of its service group) and removes its state.
     func stop() async {
+        // The harness's kept-alive TLS connections go first: the agent's graceful close of a TLS connection waits
+        // for the peer's close_notify, which a pooled client connection sends only when it is shut down.
+        try? await tlsClient?.shutdown()
         stopSink.yield()
         _ = try? await task.value
-        try? await tlsClient?.shutdown()
         for printer in printers { printer.stop() }
         try? FileManager.default.removeItem(at: stateDirectory)
     }

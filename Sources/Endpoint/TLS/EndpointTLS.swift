@@ -32,6 +32,9 @@ public struct EndpointTLS: Sendable {
         configuration.minimumTLSVersion = .tlsv12
         // HTTP/1.1 only (WebSocket upgrades need it); a browser offering h2 falls back to it.
         configuration.applicationProtocols = ["http/1.1"]
+        // Closing a connection waits this long for the client's close_notify (NIOSSL's default is 5 s): an idle
+        // kept-alive Manager connection must not hold the agent's graceful shutdown for that long.
+        configuration.shutdownTimeout = .seconds(1)
         context = try NIOSSLContext(configuration: configuration)
     }
 
