@@ -14,6 +14,8 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var listen: ListenAddress
     /// [endpoint] allowed_origins, max_connections, max_connections_per_address: who may connect, and how much.
     public var endpointAccess: EndpointAccessSettings
+    /// [endpoint] tls: nil when the file does not say; see `servesTLS`.
+    public var endpointTLS: Bool?
     /// [events]
     public var events: EventSettings
     /// [printers] and the [[printer]] entries.
@@ -56,6 +58,18 @@ public struct AgentConfiguration: Sendable, Equatable {
             listen: .default,
             events: EventSettings(),
             printers: PrinterSettings())
+    }
+
+    /// Whether the endpoint serves `https://` and `wss://`. Without `[endpoint] tls`, it does exactly when it
+    /// listens beyond loopback: an access token sent over the network is encrypted by default, while an agent on
+    /// 127.0.0.1 (the built-in default, the demo, the tests) stays plain `http://` and `ws://`, which nobody else
+    /// can read there.
+    public var servesTLS: Bool {
+        endpointTLS ?? !Self.isLoopback(listen.host)
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
     static func defaultName(hostname: String) -> String {

@@ -8,7 +8,7 @@ import ServiceScope
 enum ConfigurationDecoder {
     static let sectionKeys: [String: [String]] = [
         "agent": ["name", "state_directory", "log_level"],
-        "endpoint": ["listen", "allowed_origins", "max_connections", "max_connections_per_address"],
+        "endpoint": ["listen", "allowed_origins", "max_connections", "max_connections_per_address", "tls"],
         "events": ["status_interval", "client_queue", "poll_subscription_ttl"],
         "printers": ["autodetect", "baud", "reconnect_interval"],
         "content": ["spool_quota_mb", "reserve_mb", "download_attempts", "download_min_rate_kib", "download_allowance"],
@@ -119,6 +119,7 @@ enum ConfigurationDecoder {
             try endpoint.integer("max_connections", in: 8...16384) ?? configuration.endpointAccess.maxConnections
         configuration.endpointAccess.maxConnectionsPerAddress =
             try endpoint.integer("max_connections_per_address", in: 1...16384) ?? configuration.endpointAccess.maxConnectionsPerAddress
+        configuration.endpointTLS = try endpoint.boolean("tls")
 
         let events = try reader("events")
         configuration.events.statusInterval =

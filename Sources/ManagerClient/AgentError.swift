@@ -72,12 +72,22 @@ public enum AgentConnectionError: Error, Sendable, Equatable, CustomStringConver
     case closedByAgent(AgentURL, code: Int, reason: String)
     /// The WebSocket could not be opened or broke off without a close frame.
     case webSocketFailed(AgentURL, reason: String)
+    /// The agent presents another TLS certificate than the one pinned at pairing.
+    case certificateChanged(AgentURL, pinned: CertificateFingerprint, presented: CertificateFingerprint)
+    /// `pairing.complete` named another certificate than the one the connection presented (or none over TLS).
+    case certificateNotNamed(AgentURL, presented: CertificateFingerprint, named: String?)
+    /// The TLS connection failed for another reason than a changed certificate.
+    case tlsFailed(AgentURL, reason: String)
+    /// An `http://` URL for an agent that speaks only TLS there (it answered 400 "this port speaks HTTPS").
+    case speaksHTTPS(AgentURL)
 
     /// The agent this happened with.
     public var url: AgentURL {
         switch self {
         case .noAgent(let url), .noAnswerInTime(let url, _), .requestTooLarge(let url, _), .unexpectedStatus(let url, _, _),
-             .malformedAnswer(let url, _), .closedByAgent(let url, _, _), .webSocketFailed(let url, _):
+             .malformedAnswer(let url, _), .closedByAgent(let url, _, _), .webSocketFailed(let url, _),
+             .certificateChanged(let url, _, _), .certificateNotNamed(let url, _, _), .tlsFailed(let url, _),
+             .speaksHTTPS(let url):
             url
         }
     }
@@ -98,6 +108,19 @@ public enum AgentConnectionError: Error, Sendable, Equatable, CustomStringConver
             "the agent at \(url) closed the connection" + (reason.isEmpty ? " (code \(code))" : ": \(reason) (code \(code))")
         case .webSocketFailed(let url, let reason):
             "the WebSocket to \(url) failed: \(reason)"
+        case .certificateChanged(let url, let pinned, let presented):
+            "the agent at \(url) presents a different TLS certificate than the one pinned at pairing (pinned \(pinned), "
+                + "now \(presented)): refused. Another device may be answering in its place; if the agent was reinstalled "
+                + "or its certificate was replaced on purpose (compare `3dp-agent pair --list` on the board), pair again "
+                + "with `3dp-agent client pair`"
+        case .certificateNotNamed(let url, let presented, let named):
+            "the agent at \(url) presented the TLS certificate \(presented), but pairing.complete named "
+                + (named.map { "\($0)" } ?? "none") + ": the access token was not kept; something between this client "
+                + "and the agent may be intercepting the connection"
+        case .tlsFailed(let url, let reason):
+            "the TLS connection to \(url) failed: \(reason)"
+        case .speaksHTTPS(let url):
+            "the agent at \(url) speaks HTTPS only: use --url https://\(url.host):\(url.port)"
         }
     }
 }

@@ -21,7 +21,8 @@ extension AgentSession {
         do {
             closeFrame = try await WebSocketClient.connect(
                 url: url.webSocketURL,
-                configuration: .init(maxFrameSize: Self.maxWebSocketFrame),
+                configuration: .init(maxFrameSize: Self.maxWebSocketFrame, sniHostname: Self.serverName(for: url)),
+                tlsConfiguration: url.scheme == "https" ? Self.tlsConfiguration(certificate) : nil,
                 logger: logger
             ) { inbound, outbound, _ in
                 let socket = AgentSocket(
@@ -37,7 +38,7 @@ extension AgentSession {
             }
         } catch {
             if let finished = await outcome.result { return try finished.get() }
-            throw Self.webSocketError(error, url: url)
+            throw await explained(error) ?? Self.webSocketError(error, url: url)
         }
         if let finished = await outcome.result { return try finished.get() }
         try Task.checkCancellation()

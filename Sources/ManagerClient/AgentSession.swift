@@ -14,6 +14,8 @@ public final class AgentSession: Sendable {
     public let url: AgentURL
     /// The access token from pairing; nil before pairing (discovery, pairing and `agent.time` work without one).
     public let accessToken: String?
+    /// For an `https` agent, the only certificate its connections accept (nil for `http`).
+    public let certificate: PinnedCertificate?
     let logger: Logger
     private let http: HTTPClient
 
@@ -27,10 +29,14 @@ public final class AgentSession: Sendable {
     /// This session's `requestTimeout` (tests shorten it).
     let ordinaryTimeout: TimeAmount
 
-    public init(url: AgentURL, accessToken: String?, logger: Logger = Logger(label: "3dp-agent.client"),
+    /// - Parameter certificate: for an `https` agent, the certificate pinned at pairing; `with(…)` looks at the
+    ///   agent's certificate first when there is none yet. An `https` session without one accepts no connection.
+    public init(url: AgentURL, accessToken: String?, certificate: PinnedCertificate? = nil,
+                logger: Logger = Logger(label: "3dp-agent.client"),
                 requestTimeout: TimeAmount = AgentSession.requestTimeout) {
         self.url = url
         self.accessToken = accessToken
+        self.certificate = certificate
         self.logger = logger
         ordinaryTimeout = requestTimeout
         var configuration = HTTPClient.Configuration()
@@ -38,16 +44,26 @@ public final class AgentSession: Sendable {
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout.connect = .seconds(5)
         configuration.redirectConfiguration = .disallow
+        configuration.tlsConfiguration = Self.tlsConfiguration(certificate)
         http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
     /// Runs `body` with a session and shuts it down afterwards, also when `body` throws.
+    ///
+    /// For an `https` agent without a pinned certificate (first contact: pairing, discovery), the certificate the
+    /// agent presents now is pinned for this session; `pair` then checks it against `pairing.complete`.
     public static func with<Result: Sendable>(
-        url: AgentURL, accessToken: String?, logger: Logger = Logger(label: "3dp-agent.client"),
+        url: AgentURL, accessToken: String?, certificate: PinnedCertificate? = nil,
+        logger: Logger = Logger(label: "3dp-agent.client"),
         requestTimeout: TimeAmount = AgentSession.requestTimeout,
         _ body: (AgentSession) async throws -> Result
     ) async throws -> Result {
-        let session = AgentSession(url: url, accessToken: accessToken, logger: logger, requestTimeout: requestTimeout)
+        var certificate = certificate
+        if url.scheme == "https", certificate == nil {
+            certificate = try await firstContact(url)
+        }
+        let session = AgentSession(url: url, accessToken: accessToken, certificate: certificate, logger: logger,
+                                   requestTimeout: requestTimeout)
         let result: Result
         do {
             result = try await body(session)
@@ -85,7 +101,7 @@ public final class AgentSession: Sendable {
         do {
             response = try await http.execute(request, timeout: timeout(for: method, params: params), logger: logger)
         } catch {
-            throw Self.connectionError(error, url: url, method: method)
+            throw await explained(error) ?? Self.connectionError(error, url: url, method: method)
         }
         let answer: ByteBuffer
         do {
@@ -99,6 +115,8 @@ public final class AgentSession: Sendable {
             return try AgentAnswer.result(ofHTTPBody: answer.readableBytesView, id: id, from: url)
         case 204 where method == Self.pollMethod:
             return .object(["callbacks": .array([])])
+        case 400 where url.scheme == "http" && String(buffer: answer).hasPrefix("this port speaks HTTPS"):
+            throw AgentConnectionError.speaksHTTPS(url)
         case 413:
             throw AgentConnectionError.requestTooLarge(url, detail: Self.refusalText(answer) ?? "\(body.count) bytes")
         default:

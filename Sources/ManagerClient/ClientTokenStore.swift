@@ -8,10 +8,13 @@ public struct ClientCredential: Sendable, Equatable {
     /// The agent's id for this client (`pairing.complete`'s `clientId`), kept so `pair --revoke` on the agent can
     /// be told which one to drop.
     public var clientId: String?
+    /// The agent's TLS certificate, pinned at pairing (nil for an `http` agent).
+    public var certificate: PinnedCertificate?
 
-    public init(accessToken: String, clientId: String? = nil) {
+    public init(accessToken: String, clientId: String? = nil, certificate: PinnedCertificate? = nil) {
         self.accessToken = accessToken
         self.clientId = clientId
+        self.certificate = certificate
     }
 
     /// The credential in a `pairing.complete` result (`{accessToken, clientId}`); nil when it has no token.
@@ -22,7 +25,9 @@ public struct ClientCredential: Sendable, Equatable {
 }
 
 /// The client's access tokens, one per agent URL, in a JSON file only its owner can read:
-/// `{"agents":{"http://10.0.0.5:8631":{"accessToken":"…","clientId":"…"}},"version":1}`.
+/// `{"agents":{"http://10.0.0.5:8631":{"accessToken":"…","clientId":"…"}},"version":1}`; an `https` agent's entry
+/// also holds its pinned certificate (`"certificate"`, base64 DER) and that certificate's fingerprint
+/// (`"certificateFingerprint"`, for people reading the file; it must match).
 ///
 /// Every change rewrites the whole file atomically (a temporary file with mode 0600, fsync, rename), so an
 /// interrupted `pair` leaves the old file or the new one, never half of one, and the token is never readable by
@@ -82,6 +87,10 @@ public struct ClientTokenStore: Sendable {
         for (url, credential) in credentials {
             var entry: [String: JSONValue] = ["accessToken": .string(credential.accessToken)]
             if let clientId = credential.clientId { entry["clientId"] = .string(clientId) }
+            if let certificate = credential.certificate {
+                entry["certificate"] = .string(Data(certificate.der).base64EncodedString())
+                entry["certificateFingerprint"] = .string(certificate.fingerprint.description)
+            }
             agents[url] = .object(entry)
         }
         var writer = JSONWriter()
@@ -104,7 +113,16 @@ public struct ClientTokenStore: Sendable {
         var credentials: [String: ClientCredential] = [:]
         for (url, entry) in agents {
             guard let token = entry["accessToken"]?.stringValue else { throw fail("no access token for \(url)") }
-            credentials[url] = ClientCredential(accessToken: token, clientId: entry["clientId"]?.stringValue)
+            var certificate: PinnedCertificate?
+            if let text = entry["certificate"]?.stringValue {
+                guard let der = Data(base64Encoded: text), !der.isEmpty else { throw fail("the certificate for \(url) is not base64") }
+                certificate = PinnedCertificate(der: Array(der))
+                guard entry["certificateFingerprint"]?.stringValue.flatMap(CertificateFingerprint.init(text:))
+                    == certificate?.fingerprint
+                else { throw fail("the certificate for \(url) does not match its fingerprint") }
+            }
+            credentials[url] = ClientCredential(accessToken: token, clientId: entry["clientId"]?.stringValue,
+                                                certificate: certificate)
         }
         return credentials
     }

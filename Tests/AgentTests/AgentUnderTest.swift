@@ -9,6 +9,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import PrinterLink
 import ServiceScope
 import Testing
@@ -72,8 +73,17 @@ final class AgentUnderTest: AgentEndpoint, @unchecked Sendable {
             try await task.value
             throw AgentTestError("the agent stopped before it listened")
         }
+        // With TLS on, the harness speaks https:// and trusts exactly the agent's certificate, as a pinned Manager does.
+        var tlsClient: HTTPClient?
+        if configuration.servesTLS, let certificate = try DeviceCertificateFiles(stateDirectory: state.path).load() {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .certificates([try NIOSSLCertificate(bytes: certificate.certificateDER, format: .der)])
+            tls.certificateVerification = .noHostnameVerification
+            tlsClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+                                   configuration: HTTPClient.Configuration(tlsConfiguration: tls))
+        }
         let agent = AgentUnderTest(printers: printers, stateDirectory: state, port: port, task: task, harnessToken: harnessToken,
-                                   fleet: daemon.fleet, stopSink: stopSink)
+                                   fleet: daemon.fleet, stopSink: stopSink, tlsClient: tlsClient)
         do {
             try await agent.waitForStatus(count: count) { $0["state"]?.stringValue == "idle" }
         } catch {
@@ -111,16 +121,19 @@ final class AgentUnderTest: AgentEndpoint, @unchecked Sendable {
     private let stopSink: AsyncStream<Void>.Continuation
 
     private init(printers: [VirtualPrinter], stateDirectory: URL, port: Int, task: Task<Void, any Error>, harnessToken: String,
-                 fleet: PrinterFleet, stopSink: AsyncStream<Void>.Continuation) {
+                 fleet: PrinterFleet, stopSink: AsyncStream<Void>.Continuation, tlsClient: HTTPClient?) {
         self.fleet = fleet
         self.stopSink = stopSink
         self.stateDirectory = stateDirectory
         self.task = task
-        super.init(printers: printers, port: port, harnessToken: harnessToken)
+        super.init(printers: printers, port: port, harnessToken: harnessToken, tlsClient: tlsClient)
     }
 
     /// Stops the agent the way SIGTERM does (a graceful shutdown of its service group) and removes its state.
     func stop() async {
+        // The harness's kept-alive TLS connections go first: the agent's graceful close of a TLS connection waits
+        // for the peer's close_notify, which a pooled client connection sends only when it is shut down.
+        try? await tlsClient?.shutdown()
         stopSink.yield()
         _ = try? await task.value
         for printer in printers { printer.stop() }
@@ -136,14 +149,18 @@ class AgentEndpoint: @unchecked Sendable {
     let port: Int
     /// A token the test paired for itself before the agent started.
     let harnessToken: String
+    /// For an agent with TLS on: a client that trusts its certificate; nil for plain HTTP.
+    let tlsClient: HTTPClient?
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var baseURL: String { "\(tlsClient == nil ? "http" : "https")://127.0.0.1:\(port)" }
     var printer: VirtualPrinter { printers[0] }
+    private var http: HTTPClient { tlsClient ?? .shared }
 
-    init(printers: [VirtualPrinter], port: Int, harnessToken: String) {
+    init(printers: [VirtualPrinter], port: Int, harnessToken: String, tlsClient: HTTPClient? = nil) {
         self.printers = printers
         self.port = port
         self.harnessToken = harnessToken
+        self.tlsClient = tlsClient
     }
 
     struct HTTPAnswer {
@@ -159,14 +176,14 @@ class AgentEndpoint: @unchecked Sendable {
         request.headers.add(name: "Content-Type", value: "application/json")
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+        let response = try await http.execute(request, timeout: timeout)
         let collected = try await response.body.collect(upTo: 8 << 20)
         return HTTPAnswer(status: Int(response.status.code), body: Array(collected.readableBytesView))
     }
 
     func get(_ path: String) async throws -> HTTPAnswer {
         let request = HTTPClientRequest(url: baseURL + path)
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await http.execute(request, timeout: .seconds(10))
         let collected = try await response.body.collect(upTo: 8 << 20)
         return HTTPAnswer(status: Int(response.status.code), body: Array(collected.readableBytesView))
     }

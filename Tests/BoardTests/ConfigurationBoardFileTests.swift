@@ -20,6 +20,8 @@ struct ConfigurationBoardFileTests {
         #expect(configuration.logLevel == .info)
         #expect(configuration.listen == ListenAddress(host: "0.0.0.0", port: 8631))
         #expect(configuration.endpointAccess == EndpointAccessSettings())
+        #expect(configuration.endpointTLS == true)
+        #expect(configuration.servesTLS)
         #expect(configuration.events == EventSettings())
         #expect(configuration.printers == PrinterSettings(autodetect: true))
         #expect(configuration.printers.servesAutodetectedPrinters)

@@ -40,6 +40,20 @@ struct ConfigurationDecodingTests {
                                                                          maxConnectionsPerAddress: 32))
     }
 
+    @Test func tlsIsOnBeyondLoopbackUnlessTheFileSays() throws {
+        let loopback = try parse("")
+        #expect(loopback.endpointTLS == nil)
+        #expect(!loopback.servesTLS, "the built-in default listens on 127.0.0.1: plain")
+        #expect(try parse("[endpoint]\nlisten = \"[::1]:8631\"").servesTLS == false)
+        #expect(try parse("[endpoint]\nlisten = \"localhost:8631\"").servesTLS == false)
+        #expect(try parse("[endpoint]\nlisten = \"0.0.0.0:8631\"").servesTLS)
+        #expect(try parse("[endpoint]\nlisten = \"192.168.1.20:8631\"").servesTLS)
+        let off = try parse("[endpoint]\nlisten = \"0.0.0.0:8631\"\ntls = false")
+        #expect(off.endpointTLS == false)
+        #expect(!off.servesTLS)
+        #expect(try parse("[endpoint]\ntls = true").servesTLS, "on loopback when asked")
+    }
+
     @Test func readsEveryKey() throws {
         let configuration = try parse("""
             [agent]
@@ -170,6 +184,7 @@ struct ConfigurationDecodingTests {
                 "test.toml: line 2, column 19: 'allowed_origins' in [endpoint] holds \"https://a.example/\", which is not an origin like \"https://manager.example.com\" or \"http://192.168.1.20:8080\" (scheme, host and port only)"),
         Refused("[endpoint]\nallowed_origins = [\"a.example\"]",
                 "test.toml: line 2, column 19: 'allowed_origins' in [endpoint] holds \"a.example\", which is not an origin like \"https://manager.example.com\" or \"http://192.168.1.20:8080\" (scheme, host and port only)"),
+        Refused("[endpoint]\ntls = \"yes\"", "test.toml: line 2, column 7: 'tls' in [endpoint] must be true or false, not a string"),
         Refused("[endpoint]\nmax_connections = 4", "test.toml: line 2, column 19: 'max_connections' in [endpoint] must be 8…16384, not 4"),
         Refused("[endpoint]\nmax_connections_per_address = 0",
                 "test.toml: line 2, column 31: 'max_connections_per_address' in [endpoint] must be 1…16384, not 0"),

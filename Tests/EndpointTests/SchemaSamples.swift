@@ -60,7 +60,8 @@ enum SchemaSamples {
             "services": [["serviceId": "prusa-mk3s.0", "name": "Prusa i3 MK3S", "online": true, "state": "idle", "port": "/dev/ttyACM0"]],
         ]),
         "pairing.begin": (["clientName": "Workshop Manager"], ["expiresInSeconds": 300, "displayedOn": ["prusa-mk3s.0"]]),
-        "pairing.complete": (["code": "042917", "clientName": "Workshop Manager"], ["accessToken": "t0k3n", "clientId": "c-1"]),
+        "pairing.complete": (["code": "042917", "clientName": "Workshop Manager"], ["accessToken": "t0k3n", "clientId": "c-1",
+                              "certificateFingerprint": .string(Array(repeating: "3A", count: 32).joined(separator: ":"))]),
         "session.authenticate": (["accessToken": "t0k3n"], ["clientId": "c-1"]),
         "agent.time": ([:], [
             "time": "2026-11-21T10:00:00.123+0100", "utcOffset": "+0100", "zoneKnown": true, "synchronised": true,

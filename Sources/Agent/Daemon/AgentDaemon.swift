@@ -33,6 +33,11 @@ public struct AgentDaemon: Sendable {
     /// What the endpoint lets in: the connection caps and allowed origins come from `[endpoint]`, the deadlines
     /// are the built-in ones (tests shorten them).
     public var networkPolicy: EndpointNetworkPolicy
+    /// The endpoint's TLS side, nil when it serves plain HTTP (`AgentConfiguration.servesTLS`).
+    let tls: EndpointTLS?
+    /// Whether the endpoint speaks TLS and the fingerprint of its certificate: for `pairing.complete`, the
+    /// printer's display, and what the agent advertises on the network.
+    public var endpointIdentity: EndpointIdentity { tls?.identity ?? .plain }
 
     /// Opens the state directory (created, only for the agent's user) and the queue's database in it, so that
     /// the printers' queues are restored before anything else runs. The daemon must then be `run`: the run
@@ -52,6 +57,11 @@ public struct AgentDaemon: Sendable {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
         }
+        // Made (or read back) before anything listens: a damaged certificate stops the start with what to do.
+        tls = configuration.servesTLS
+            ? try EndpointTLS(certificate: DeviceCertificateFiles(stateDirectory: stateDirectory.path)
+                .loadOrCreate(hostname: ProcessInfo.processInfo.hostName, logger: logger))
+            : nil
         let store = try JobStore.open(path: stateDirectory.appendingPathComponent("queue.sqlite").path)
         if let setAside = store.setAside {
             // Loud on purpose: the queue, its holds and any interrupted job are gone; every printer's queue is held.
@@ -134,7 +144,7 @@ public struct AgentDaemon: Sendable {
             agent: AgentDescription(name: configuration.name, version: Self.version, systemId: AgentIdentity.systemID()),
             fleet: fleet, tokens: tokens, hub: hub, spoolPath: spool.path,
             pollSubscriptionTTL: configuration.events.pollSubscriptionTTL,
-            contentServers: content.settings.servers, board: SystemBoardFacts(),
+            contentServers: content.settings.servers, board: SystemBoardFacts(), identity: endpointIdentity,
             logger: logger)
         let listen = configuration.listen
         let onListening = self.onListening
@@ -148,9 +158,10 @@ public struct AgentDaemon: Sendable {
         let application = EndpointApplication.make(
             dispatcher: ThreeDPMethods.dispatcher(context: context), hub: hub, schema: ThreeDPSchema.encodedDocument,
             host: listen.host, port: listen.port, policy: networkPolicy, localNames: [hostname, hostname + ".local"],
-            logger: logger,
-            onServerRunning: { port in
-                logger.notice("3DP-1 endpoint listening on \(listen.host):\(port)")
+            tls: tls, logger: logger,
+            onServerRunning: { [identity = endpointIdentity] port in
+                let certificate = identity.fingerprint.map { ", certificate SHA-256 \($0)" } ?? ""
+                logger.notice("3DP-1 endpoint listening on \(identity.scheme)://\(ListenAddress(host: listen.host, port: port))\(certificate)")
                 await onListening(port)
             })
         let publisher = CallbackPublisher(fleet: fleet, hub: hub, statusInterval: configuration.events.statusInterval,

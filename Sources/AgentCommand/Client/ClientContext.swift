@@ -28,13 +28,20 @@ struct ClientContext {
     }
 
     /// Runs a verb against the agent. `authenticated` verbs load the stored token first and fail without one.
-    static func run(_ options: AgentOptions, authenticated: Bool = true,
+    /// An `https` agent's connections accept only the certificate pinned at pairing; `firstContact` (pairing)
+    /// ignores the pin and takes the certificate the agent presents now, for `pairing.complete` to confirm.
+    static func run(_ options: AgentOptions, authenticated: Bool = true, firstContact: Bool = false,
                     _ body: (ClientContext, AgentSession) async throws -> Void) async throws {
         CommandLogging.setUp(level: .warning)
         do {
             let context = try ClientContext(options)
-            let token = authenticated ? try context.storedToken() : nil
-            try await AgentSession.with(url: context.url, accessToken: token) { session in
+            let credential = authenticated ? try context.storedCredential() : nil
+            var pinned: PinnedCertificate?
+            if !firstContact, context.url.scheme == "https" {
+                pinned = try (credential ?? context.tokenStore().load(for: context.url))?.certificate
+            }
+            try await AgentSession.with(url: context.url, accessToken: credential?.accessToken,
+                                        certificate: pinned) { session in
                 try await body(context, session)
             }
         } catch let exit as ExitCode {
@@ -52,9 +59,9 @@ struct ClientContext {
         return ClientTokenStore(path: path)
     }
 
-    func storedToken() throws -> String {
+    func storedCredential() throws -> ClientCredential {
         guard let credential = try tokenStore().load(for: url) else { throw ClientFailure.notPaired(url) }
-        return credential.accessToken
+        return credential
     }
 
     /// The printer named by `--printer`, else the agent's only one.

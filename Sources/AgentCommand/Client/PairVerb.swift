@@ -32,10 +32,13 @@ struct PairVerb: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await ClientContext.run(agent, authenticated: false) { context, session in
+        try await ClientContext.run(agent, authenticated: false, firstContact: true) { context, session in
             let clientName = name ?? PairingCode.defaultClientName()
             let begun = try await session.call("pairing.begin", params: ["clientName": .string(clientName)])
             context.output.note(PairingCode.instructions(begun))
+            if let certificate = session.certificate {
+                context.output.note("The agent's TLS certificate starts \(certificate.fingerprint.displayPrefix); the display shows the same after the code (SHA-256 \(certificate.fingerprint)).")
+            }
 
             let entered: String
             if let code {
@@ -52,7 +55,7 @@ struct PairVerb: AsyncParsableCommand {
             }
 
             let grant = try await session.call("pairing.complete", params: ["code": .string(typed), "clientName": .string(clientName)])
-            guard let credential = ClientCredential(pairingResult: grant) else {
+            guard let credential = try ClientCredential.pairing(grant, session: session) else {
                 throw ClientFailure.unexpectedAnswer(context.url, "pairing.complete gave no access token")
             }
             let store = try context.tokenStore()
@@ -61,9 +64,13 @@ struct PairVerb: AsyncParsableCommand {
             // The result carries the token: only what identifies the pairing is shown, in both forms.
             var shown: [String: JSONValue] = ["url": .string(context.url.description), "tokenFile": .string(store.path)]
             if let clientId = credential.clientId { shown["clientId"] = .string(clientId) }
+            if let certificate = credential.certificate {
+                shown["certificateFingerprint"] = .string(certificate.fingerprint.description)
+            }
             context.output.show(.object(shown)) { _ in
                 ["paired with \(context.url)" + (credential.clientId.map { " as client \($0)" } ?? "")
                     + "; the access token is kept in \(store.path)"]
+                    + (credential.certificate.map { ["pinned the agent's TLS certificate, SHA-256 \($0.fingerprint)"] } ?? [])
             }
         }
     }

@@ -34,6 +34,8 @@ struct PairCommand: ParsableCommand {
             Console.line("revoked \(revoke)")
             return
         }
+        Console.line(Self.certificateLine(stateDirectory: configuration.stateDirectory,
+                                          servesTLS: configuration.servesTLS))
         let records = store.list()
         if records.isEmpty {
             Console.line("no Manager is paired (state directory \(configuration.stateDirectory))")
@@ -49,6 +51,20 @@ struct PairCommand: ParsableCommand {
                 formatter.string(from: record.createdAt).padding(toLength: 21, withPad: " ", startingAt: 0),
                 record.lastUsedAt.map { formatter.string(from: $0) } ?? "never",
             ].joined(separator: " "))
+        }
+    }
+
+    /// The fingerprint Managers pinned at pairing, for the owner to compare with what a Manager shows.
+    static func certificateLine(stateDirectory: String, servesTLS: Bool) -> String {
+        let files = DeviceCertificateFiles(stateDirectory: stateDirectory)
+        let state = servesTLS ? "on" : "off in the configuration"
+        do {
+            guard let certificate = try files.load() else {
+                return "TLS \(state); no certificate yet (the agent makes one at its first start with TLS on)"
+            }
+            return "TLS \(state); certificate SHA-256 \(certificate.fingerprint)"
+        } catch {
+            return "TLS \(state); \(error)"
         }
     }
 }

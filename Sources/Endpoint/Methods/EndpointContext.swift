@@ -35,13 +35,17 @@ public final class EndpointContext: Sendable {
     /// The clock and resources of the board, for `agent.time` and `printer.attributes`.
     public let board: any BoardFacts
     public let logger: Logger
+    /// How the endpoint is reached: `pairing.complete` returns the certificate's fingerprint, and the printer's
+    /// display shows its first bytes beside the pairing code.
+    public let identity: EndpointIdentity
     let pairing: Mutex<PairingStateMachine>
 
     public init(agent: AgentDescription, fleet: PrinterFleet, tokens: AccessTokenStore, hub: EventHub,
                 spoolPath: String, pollSubscriptionTTL: Duration = .seconds(120),
                 contentServers: [TrustedContentServer] = [], board: any BoardFacts,
-                pairing: PairingStateMachine = PairingStateMachine(),
+                pairing: PairingStateMachine = PairingStateMachine(), identity: EndpointIdentity = .plain,
                 logger: Logger = Logger(label: "3dp-agent.endpoint")) {
+        self.identity = identity
         self.agent = agent
         self.fleet = fleet
         self.tokens = tokens

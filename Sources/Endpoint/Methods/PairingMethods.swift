@@ -20,7 +20,7 @@ enum PairingMethods {
             case .failure(let error): throw rpcError(error, now: now)
             }
             var displayedOn: [JSONValue] = []
-            let line = challenge.action.displayLine
+            let line = displayLine(challenge.action.displayLine, identity: context.identity)
             for service in context.fleet.services where await service.isOnline {
                 do {
                     _ = try await service.send(lines: [line], announcingDisplay: false)
@@ -58,9 +58,20 @@ enum PairingMethods {
                 for service in context.fleet.services where await service.isOnline {
                     _ = try? await service.send(lines: ["M117 Paired"])
                 }
-                return .object(["accessToken": .string(issued.token), "clientId": .string(issued.id)])
+                return .object([
+                    "accessToken": .string(issued.token), "clientId": .string(issued.id),
+                    "certificateFingerprint": context.identity.fingerprint.map { .string($0.description) } ?? .null,
+                ])
             }
         }
+    }
+
+    /// The code first, so that a 20-column display that cuts the line keeps it; then, over TLS, the first bytes of
+    /// the certificate's fingerprint for the person to compare with what the client shows (Marlin scrolls a long
+    /// status message on displays that cannot show it whole).
+    static func displayLine(_ codeLine: String, identity: EndpointIdentity) -> String {
+        guard let fingerprint = identity.fingerprint else { return codeLine }
+        return codeLine + " cert " + fingerprint.displayPrefix
     }
 
     private static func checkName(_ name: String?) throws(JSONRPCError) {

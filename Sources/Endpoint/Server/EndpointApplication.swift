@@ -18,11 +18,12 @@ public enum EndpointApplication {
     ///   - schema: the encoded JSON Schema document served at `GET /3dp/v1/schema`.
     ///   - policy: the bounds on connections, their deadlines, and the allowed web origins.
     ///   - localNames: the board's own host names (besides IP literals and `localhost`), for the origin check.
+    ///   - tls: the device certificate to serve `https://` and `wss://` with; nil serves plain HTTP.
     ///   - onServerRunning: called with the bound port once the server listens (port 0 picks a free one).
     public static func make(dispatcher: RPCDispatcher, hub: EventHub = EventHub(), schema: [UInt8]? = nil,
                             host: String = "127.0.0.1", port: Int = ThreeDPTransport.defaultPort,
                             policy: EndpointNetworkPolicy = .default, localNames: [String] = [],
-                            logger: Logger = Logger(label: "3dp-agent.endpoint"),
+                            tls: EndpointTLS? = nil, logger: Logger = Logger(label: "3dp-agent.endpoint"),
                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router(context: EndpointRequestContext.self)
         let limit = dispatcher.limits.maxMessageBytes
@@ -62,7 +63,11 @@ public enum EndpointApplication {
             }
             let channel = context.channel
             try await channel.eventLoop.submit {
-                try channel.pipeline.syncOperations.addHandler(ClientFrameMaskHandler(), position: .first)
+                // On the raw frames: first in the pipeline, or right behind TLS, which is in front of the head
+                // deadline's handler (the first to see plain bytes).
+                let operations = channel.pipeline.syncOperations
+                let plainBytes = try? operations.handler(type: RequestHeadDeadlineHandler.self)
+                try operations.addHandler(ClientFrameMaskHandler(), position: plainBytes.map { .before($0) } ?? .first)
             }.get()
             return .upgrade([:])
         }, onUpgrade: { inbound, outbound, context in
@@ -84,7 +89,7 @@ public enum EndpointApplication {
             GuardedChildChannel(
                 inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder,
                                                     configuration: configuration),
-                registry: registry)
+                registry: registry, tls: tls)
         }
         return Application(
             router: router,

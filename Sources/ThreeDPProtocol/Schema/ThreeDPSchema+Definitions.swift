@@ -23,6 +23,7 @@ extension ThreeDPSchema {
             "Timestamp": S.string(pattern: #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{4}|Z)$"#),
             "ServiceId": S.string(pattern: "^[A-Za-z0-9._-]{1,64}$"),
             "ClientName": S.string(minLength: 1, maxLength: 64),
+            "CertificateFingerprint": S.string(pattern: CertificateFingerprint.pattern),
             "PrinterState": S.oneOf(printerStates),
             "JobState": S.oneOf(jobStates),
             "Topic": S.oneOf(CallbackTopic.allCases.map(\.rawValue)),

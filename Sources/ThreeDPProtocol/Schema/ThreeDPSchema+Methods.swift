@@ -32,7 +32,9 @@ extension ThreeDPSchema {
             ),
             "pairing.complete": (
                 S.params(["code": S.string(pattern: #"^\d{6}$"#), "clientName": S.ref("ClientName")], optional: ["clientName"]),
-                S.result(["accessToken": S.string, "clientId": S.string])
+                // The fingerprint is null when the endpoint serves plain HTTP (`[endpoint] tls = false`).
+                S.result(["accessToken": S.string, "clientId": S.string,
+                          "certificateFingerprint": S.nullable(S.ref("CertificateFingerprint"))])
             ),
             "session.authenticate": (S.params(["accessToken": S.string]), S.result(["clientId": S.string])),
             "agent.time": (S.params(), S.result([
