@@ -43,6 +43,7 @@ let package = Package(
         .target(name: "CivilTime"),
         .target(name: "Digest", dependencies: ["COpenSSL"]),
         .target(name: "ThreeDPProtocol"),
+        .target(name: "MulticastDNS"),
         // Only tests check messages against the schema: the agent and the Manager client do not link the validator.
         .target(name: "ThreeDPSchemaValidation", dependencies: ["ThreeDPProtocol"]),
         .target(name: "ContentContract"),
@@ -89,8 +90,9 @@ let package = Package(
         ),
         .target(
             name: "ManagerClient",
-            dependencies: ["ThreeDPProtocol", "GCode",
+            dependencies: ["ThreeDPProtocol", "GCode", "MulticastDNS",
                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                            .product(name: "Logging", package: "swift-log")]
         ),
@@ -164,7 +166,7 @@ let package = Package(
                                                           .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                           .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                                                           .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]),
-        .testTarget(name: "ManagerClientTests", dependencies: ["ManagerClient", "Endpoint", "ThreeDPProtocol", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")]),
+        .testTarget(name: "ManagerClientTests", dependencies: ["ManagerClient", "MulticastDNS", "Endpoint", "ThreeDPProtocol", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "PrinterLink", "GCode", "VirtualPrinter", "Content",
                                                       .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ContentTests", dependencies: ["Content", "ContentContract", "Digest", "COpenSSL", "ContentServer",
