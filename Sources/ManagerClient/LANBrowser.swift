@@ -85,7 +85,7 @@ public enum LANBrowser {
                 } else {
                     chosen = channel.eventLoop.makeSucceededVoidFuture()
                 }
-                return chosen.flatMapThrowing {
+                return chosen.flatMapThrowing { _ in
                     try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(
                         wrappingChannelSynchronously: channel)
                 }

@@ -59,7 +59,7 @@ struct DNSReader {
     }
 
     mutating func record() throws(DNSMessageError) -> DNSRecord {
-        let name = try name()
+        let name = try self.name()
         let type = try uint16()
         let rclass = try uint16()
         let ttl = try uint32()

@@ -50,7 +50,7 @@ extension DNSRecord.Data {
     /// An address record as text: "192.168.1.20", "fe80::1".
     public var addressText: String? {
         switch self {
-        case .a(let bytes): bytes.map(String.init).joined(separator: ".")
+        case .a(let bytes): bytes.map { String($0) }.joined(separator: ".")
         case .aaaa(let bytes): IPv6Text.format(bytes)
         default: nil
         }

@@ -9,6 +9,14 @@ public struct ServiceInstance: Sendable, Equatable {
     public var addresses: [String]
     /// The TXT record's strings as UTF-8 text.
     public var txt: [String]
+
+    public init(name: String, host: String, port: Int, addresses: [String], txt: [String]) {
+        self.name = name
+        self.host = host
+        self.port = port
+        self.addresses = addresses
+        self.txt = txt
+    }
 }
 
 /// What the answers of a browse have said so far, and what is still missing: a pure accumulator that the

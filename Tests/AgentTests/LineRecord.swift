@@ -24,7 +24,7 @@ final class LineRecord: Sendable {
 
     /// The lines that match once there are `count` of them, or what there is at `deadline`.
     func lines(atLeast count: Int, within deadline: Duration, where matches: @escaping @Sendable (String) -> Bool) async -> [String] {
-        let matching = { [self] in all.filter(matches) }
+        let matching: @Sendable () -> [String] = { [self] in all.filter(matches) }
         if matching().count >= count { return matching() }
         let news = self.news
         return await withTaskGroup(of: [String]?.self) { group in

@@ -147,7 +147,6 @@ public struct AgentDaemon: Sendable {
         }
         let hostname = ProcessInfo.processInfo.hostName
         let lan = LANDiscoveryService.publication(configuration, logger: logger, environment: nil)
-        let configuration = self.configuration
         let application = EndpointApplication.make(
             dispatcher: ThreeDPMethods.dispatcher(context: context), hub: hub, schema: ThreeDPSchema.encodedDocument,
             host: listen.host, port: listen.port, policy: networkPolicy, localNames: [hostname, hostname + ".local"],

@@ -7,7 +7,7 @@ final class ChildEndings: Sendable {
     private let report: @Sendable (Int32) -> Void
 
     init(parts: Int, report: @escaping @Sendable (Int32) -> Void) {
-        state = Mutex((parts, 0))
+        state = Mutex((remaining: parts, status: 0))
         self.report = report
     }
 

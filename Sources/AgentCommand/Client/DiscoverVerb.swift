@@ -45,7 +45,7 @@ struct DiscoverVerb: AsyncParsableCommand {
             ClientOutput.error("cannot ask the local network: \(error)")
             throw ClientExit.unreachable
         }
-        for agent in found { output.show(agent.json) { _ in [agent.text] } }
+        for entry in found { output.show(entry.json) { _ in [entry.text] } }
         if found.isEmpty {
             output.note("no agent answered on the local network within \(TerminalText.compactNumber(timeout)) s (DNS-SD \(LANAdvertisement.serviceType))")
         }
