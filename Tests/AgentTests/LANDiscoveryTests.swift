@@ -84,7 +84,7 @@ struct LANDiscoveryTests {
             let logs = LineRecord()
             let publication = LANPublication(
                 logger: LANPublicationTests.logger(logs),
-                environment: ProcessInfo.processInfo.environment.merging(sandbox.busEnvironment) { _, new in new })
+                environment: sandbox.busEnvironment)
             let run = Task { await publication.run() }
             let established = { @Sendable (line: String) in line.hasPrefix("notice advertised on the LAN as 'Bench'") }
             publication.advertise(LANAdvertisement(name: "Bench", port: 9001, systemID: "abc", tls: false, fingerprint: nil))

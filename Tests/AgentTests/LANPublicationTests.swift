@@ -29,9 +29,8 @@ struct LANPublicationTests {
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/avahi-publish-service"), "needs avahi-utils"))
     func withoutDBusItSaysSoOnceAndKeepsTrying() async throws {
         let logs = LineRecord()
-        var environment = ProcessInfo.processInfo.environment
-        environment["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=/nonexistent/system_bus_socket"
-        let publication = LANPublication(logger: Self.logger(logs), environment: environment,
+        let publication = LANPublication(logger: Self.logger(logs),
+                                         environment: ["DBUS_SYSTEM_BUS_ADDRESS": "unix:path=/nonexistent/system_bus_socket"],
                                          retryInterval: .milliseconds(20))
         let run = Task { await publication.run() }
         publication.advertise(Self.advertisement)

@@ -146,7 +146,7 @@ public struct AgentDaemon: Sendable {
             logger.warning("the open-file limit (\(openFiles)) leaves little room beyond max_connections (\(networkPolicy.maxConnections)): raise LimitNOFILE")
         }
         let hostname = ProcessInfo.processInfo.hostName
-        let lan = LANDiscoveryService.publication(configuration, logger: logger, environment: nil)
+        let lan = LANDiscoveryService.publication(configuration, logger: logger)
         let application = EndpointApplication.make(
             dispatcher: ThreeDPMethods.dispatcher(context: context), hub: hub, schema: ThreeDPSchema.encodedDocument,
             host: listen.host, port: listen.port, policy: networkPolicy, localNames: [hostname, hostname + ".local"],

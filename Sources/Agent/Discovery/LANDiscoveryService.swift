@@ -11,7 +11,7 @@ struct LANDiscoveryService: Service {
     /// A publication when `[discovery]` asks for one and the endpoint can be reached from the LAN; else nil, and
     /// the reason logged.
     static func publication(_ configuration: AgentConfiguration, logger: Logger,
-                            environment: [String: String]?) -> LANPublication? {
+                            environment: [String: String] = [:]) -> LANPublication? {
         guard configuration.discovery.enabled else { return nil }
         if let reason = AvahiPublishCommand.reasonNotToAdvertise(configuration.listen) {
             logger.info("not advertised on the LAN: \(reason)")

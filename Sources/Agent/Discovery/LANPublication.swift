@@ -1,8 +1,6 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
+import Slicing
 import ThreeDPProtocol
 
 /// Keeps the agent's DNS-SD advertisement on the LAN through avahi: an `avahi-publish-service` child that holds
@@ -18,21 +16,21 @@ public actor LANPublication {
         case childLine(generation: Int, String)
         case childExited(generation: Int, status: Int32)
         case establishDeadline(generation: Int)
-        case killDeadline(generation: Int)
         case retry
         case stop
     }
 
     private struct Child {
         let generation: Int
-        let process: Process
+        /// Runs the process; cancelling it sends SIGTERM, then SIGKILL after two seconds.
+        let task: Task<Void, Never>
         let advertisement: LANAdvertisement
         var established = false
         var lastLine: String?
     }
 
     private let logger: Logger
-    private let environment: [String: String]?
+    private let environment: [String: String]
     private let retryInterval: Duration
     private let establishTimeout: Duration
     private let events: AsyncStream<Event>
@@ -45,9 +43,9 @@ public actor LANPublication {
     private var warned: Set<String> = []
     private var timers: [Task<Void, Never>] = []
 
-    /// `environment` replaces the agent's for the child (tests point `DBUS_SYSTEM_BUS_ADDRESS` at their own bus);
-    /// nil passes the agent's on.
-    public init(logger: Logger, environment: [String: String]? = nil, retryInterval: Duration = .seconds(30),
+    /// `environment` is set for the child on top of the agent's own (tests point `DBUS_SYSTEM_BUS_ADDRESS` at a
+    /// bus of their own).
+    public init(logger: Logger, environment: [String: String] = [:], retryInterval: Duration = .seconds(30),
                 establishTimeout: Duration = .seconds(5)) {
         self.logger = logger
         self.environment = environment
@@ -71,7 +69,7 @@ public actor LANPublication {
         for await event in events {
             if handle(event) { break }
         }
-        if let child, child.process.isRunning { kill(child.process.processIdentifier, SIGKILL) }
+        child?.task.cancel()
         for timer in timers { timer.cancel() }
     }
 
@@ -110,8 +108,6 @@ public actor LANPublication {
             }
         case .retry:
             if child == nil, !stopping { spawn() }
-        case .killDeadline(let generation):
-            if let child, child.generation == generation { kill(child.process.processIdentifier, SIGKILL) }
         case .stop:
             stopping = true
             guard let child else { return true }
@@ -136,46 +132,46 @@ public actor LANPublication {
 
     /// SIGTERM lets avahi-publish-service free its entry group, which sends the goodbyes; SIGKILL if it lingers.
     private func terminate(_ child: Child) {
-        kill(child.process.processIdentifier, SIGTERM)
-        after(.seconds(2), .killDeadline(generation: child.generation))
+        child.task.cancel()
     }
 
+    /// Runs the child with the project's subprocess runner (`SlicerProcess`, made for slicers but not tied to
+    /// them): in a process group of its own, signals unblocked, both outputs drained line by line, SIGTERM then
+    /// SIGKILL when its task is cancelled. No nice level and no memory limit: it is small and must keep up.
     private func spawn() {
         guard let advertisement = desired else { return }
-        let environment = self.environment ?? ProcessInfo.processInfo.environment
-        guard let executable = Self.find(AvahiPublishCommand.program, path: environment["PATH"]) else {
+        let path = environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"]
+        guard let executable = Self.find(AvahiPublishCommand.program, path: path) else {
             warnOnce("missing", "\(AvahiPublishCommand.program) is not installed (Debian: apt-get install avahi-utils avahi-daemon): the agent is not advertised on the LAN")
             return
         }
         generation += 1
         let generation = self.generation
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = AvahiPublishCommand.arguments(for: advertisement)
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = errors
         let sink = self.sink
-        // The exit is reported once the process has ended and both pipes are drained, so its last words are in.
-        let endings = ChildEndings(parts: 3) { status in sink.yield(.childExited(generation: generation, status: status)) }
-        process.terminationHandler = { process in endings.ended(status: process.terminationStatus) }
-        do {
-            try process.run()
-        } catch {
-            warnOnce("spawn", "\(executable) could not be started (\(error)): the agent is not advertised on the LAN")
-            return
-        }
-        for pipe in [output, errors] {
-            LineReader.start(pipe.fileHandleForReading) { line in
-                sink.yield(.childLine(generation: generation, line))
-            } ended: {
-                endings.ended(status: nil)
+        let environment = self.environment
+        let logger = self.logger
+        let task = Task {
+            let status: Int32
+            do {
+                let outcome = try await SlicerProcess.run(
+                    executable: executable, arguments: AvahiPublishCommand.arguments(for: advertisement),
+                    environment: environment, workingDirectory: "/",
+                    limits: SlicerProcessLimits(time: .seconds(10 * 365 * 24 * 3600), memoryBytes: nil, niceness: 0),
+                    logger: logger
+                ) { line, _ in
+                    sink.yield(.childLine(generation: generation, String(line)))
+                }
+                switch outcome.ending {
+                case .exited(let code): status = code
+                case .signalled(let signal): status = 128 + signal
+                }
+            } catch {
+                sink.yield(.childLine(generation: generation, "\(error)"))
+                status = 127
             }
+            sink.yield(.childExited(generation: generation, status: status))
         }
-        child = Child(generation: generation, process: process, advertisement: advertisement)
+        child = Child(generation: generation, task: task, advertisement: advertisement)
         after(establishTimeout, .establishDeadline(generation: generation))
     }
 
