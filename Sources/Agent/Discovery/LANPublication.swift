@@ -41,7 +41,8 @@ public actor LANPublication {
     private var generation = 0
     private var stopping = false
     private var warned: Set<String> = []
-    private var timers: [Task<Void, Never>] = []
+    /// At most one pending timer of each kind, so that years of retries leave nothing behind.
+    private var timers: [String: Task<Void, Never>] = [:]
 
     /// `environment` is set for the child on top of the agent's own (tests point `DBUS_SYSTEM_BUS_ADDRESS` at a
     /// bus of their own).
@@ -70,7 +71,7 @@ public actor LANPublication {
             if handle(event) { break }
         }
         child?.task.cancel()
-        for timer in timers { timer.cancel() }
+        for timer in timers.values { timer.cancel() }
     }
 
     /// Returns true when the run is over.
@@ -104,7 +105,7 @@ public actor LANPublication {
             } else {
                 let reason = ended.lastLine.map { ": \($0)" } ?? ""
                 warnOnce("exit" + reason, "avahi-publish-service ended with status \(status)\(reason); the agent is not advertised on the LAN, trying again every \(retryInterval)")
-                after(retryInterval, .retry)
+                after(retryInterval, .retry, kind: "retry")
             }
         case .retry:
             if child == nil, !stopping { spawn() }
@@ -121,13 +122,14 @@ public actor LANPublication {
         logger.warning("\(message)")
     }
 
-    private func after(_ delay: Duration, _ event: Event) {
+    /// `event` after `delay`, replacing the pending timer of the same `kind`.
+    private func after(_ delay: Duration, _ event: Event, kind: String) {
         let sink = self.sink
-        timers.removeAll { $0.isCancelled }
-        timers.append(Task {
+        timers[kind]?.cancel()
+        timers[kind] = Task {
             do { try await Task.sleep(for: delay) } catch { return }
             sink.yield(event)
-        })
+        }
     }
 
     /// SIGTERM lets avahi-publish-service free its entry group, which sends the goodbyes; SIGKILL if it lingers.
@@ -172,7 +174,7 @@ public actor LANPublication {
             sink.yield(.childExited(generation: generation, status: status))
         }
         child = Child(generation: generation, task: task, advertisement: advertisement)
-        after(establishTimeout, .establishDeadline(generation: generation))
+        after(establishTimeout, .establishDeadline(generation: generation), kind: "establish")
     }
 
     static func find(_ program: String, path: String?) -> String? {
