@@ -1,4 +1,4 @@
-import ManagerClient
+@testable import ManagerClient
 import MulticastDNS
 import Testing
 import ThreeDPProtocol
@@ -67,6 +67,16 @@ struct MulticastDNSTests {
                                                0, 12, 0, 1])
         let tooLong = DNSMessage(questions: [DNSQuestion(name: DNSName(labels: [String(repeating: "x", count: 64)]), type: .txt)])
         #expect(throws: DNSMessageError.self) { try tooLong.encodedQuery() }
+    }
+
+    @Test func anAgentAnsweringOnTwoInterfacesIsListedOnceWithBothAddresses() {
+        let wired = ServiceInstance(name: "Bench", host: "bench.local", port: 8631, addresses: ["192.168.1.20"], txt: ["api=1.0"])
+        var wireless = wired
+        wireless.addresses = ["10.0.0.7", "192.168.1.20"]
+        let other = ServiceInstance(name: "Bench", host: "other.local", port: 8631, addresses: ["10.0.0.8"], txt: [])
+        let merged = LANBrowser.merged(LANBrowser.merged([], [wired]), [wireless, other])
+        #expect(merged.map(\.host) == ["bench.local", "other.local"])
+        #expect(merged.first?.addresses == ["192.168.1.20", "10.0.0.7"])
     }
 
     @Test func aGoodbyeForgetsTheAgentAndMissingRecordsAreAskedForOnce() throws {
