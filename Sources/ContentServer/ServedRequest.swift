@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What the server answered to one request, for tests to check what a client really did.
 public struct ServedRequest: Sendable, Equatable {
@@ -27,43 +28,45 @@ public struct ServedRequest: Sendable, Equatable {
 
 /// The record of served requests, appended to from response bodies (synchronously: a body must be recorded before
 /// its last byte reaches the client, so a test that has read a response finds it here).
-final class RequestLedger: @unchecked Sendable {
-    private let lock = NSLock()
-    private var served: [ServedRequest] = []
+final class RequestLedger: Sendable {
+    private let served = Mutex<[ServedRequest]>([])
 
     func append(_ request: ServedRequest) {
-        lock.withLock { served.append(request) }
+        served.withLock { $0.append(request) }
     }
 
-    var all: [ServedRequest] { lock.withLock { served } }
+    var all: [ServedRequest] { served.withLock { $0 } }
 }
 
 /// Set when the server is stopping: a download in flight ends at its next chunk instead of holding the stop up.
-final class StopSignal: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stopped = false
-    private var onStop: [ObjectIdentifier: @Sendable () -> Void] = [:]
+final class StopSignal: Sendable {
+    private struct State {
+        var stopped = false
+        var onStop: [ObjectIdentifier: @Sendable () -> Void] = [:]
+    }
 
-    var isSet: Bool { lock.withLock { stopped } }
+    private let state = Mutex(State())
+
+    var isSet: Bool { state.withLock { $0.stopped } }
 
     /// Registers an action (closing a connection) to run on stop; false when already stopped.
     func register(_ id: ObjectIdentifier, _ action: @escaping @Sendable () -> Void) -> Bool {
-        lock.withLock {
-            guard !stopped else { return false }
-            onStop[id] = action
+        state.withLock {
+            guard !$0.stopped else { return false }
+            $0.onStop[id] = action
             return true
         }
     }
 
     func unregister(_ id: ObjectIdentifier) {
-        _ = lock.withLock { onStop.removeValue(forKey: id) }
+        _ = state.withLock { $0.onStop.removeValue(forKey: id) }
     }
 
     func set() {
-        let actions = lock.withLock {
-            stopped = true
-            defer { onStop.removeAll() }
-            return Array(onStop.values)
+        let actions = state.withLock { state in
+            state.stopped = true
+            defer { state.onStop.removeAll() }
+            return Array(state.onStop.values)
         }
         actions.forEach { $0() }
     }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 #if canImport(Glibc)
 import Glibc
+import Synchronization
 #endif
 
 /// How a slicer process may use the board: a Pi has two to four cores and little memory, and a print must not
@@ -110,8 +111,7 @@ final class RunningSlicer: @unchecked Sendable {
     private let limits: SlicerProcessLimits
     private let logger: Logger
     private let started = ContinuousClock.now
-    private let cancelLock = NSLock()
-    private var cancelRequested = false
+    private let cancelRequested = Atomic(false)
 
     private init(pid: pid_t, output: Int32, error: Int32, wake: (Int32, Int32), limits: SlicerProcessLimits, logger: Logger) {
         self.pid = pid
@@ -215,12 +215,12 @@ final class RunningSlicer: @unchecked Sendable {
     }
 
     func cancel() {
-        cancelLock.withLock { cancelRequested = true }
+        cancelRequested.store(true, ordering: .releasing)
         var byte: UInt8 = 1
         _ = write(wakeWrite, &byte, 1)
     }
 
-    private var isCancelRequested: Bool { cancelLock.withLock { cancelRequested } }
+    private var isCancelRequested: Bool { cancelRequested.load(ordering: .acquiring) }
 
     /// Reads both pipes until the slicer has closed them (it ended), ending it when asked or out of time; then
     /// reaps it.

@@ -53,6 +53,9 @@ public enum EndpointApplication {
             }
         }
 
+        // `GET /`: the status page, a Manager in the browser that uses the transports below like any other.
+        StatusPageRoutes.add(to: router)
+
         router.ws("\(ThreeDPTransport.basePath)/ws", shouldUpgrade: { request, context in
             guard origins.permits(origin: request.headers[.origin], host: request.head.authority) else {
                 throw HTTPError(.forbidden, message: "this origin may not use the 3DP-1 endpoint")

@@ -1,0 +1,19 @@
+import Digest
+
+/// One file of the status page as the agent serves it: its bytes, its media type and an entity tag, so that a
+/// browser that has it already gets `304 Not Modified` instead of the file again.
+struct StatusPageAsset: Sendable {
+    let name: String
+    let contentType: String
+    let bytes: [UInt8]
+    let entityTag: String
+
+    init(name: String, contentType: String, text: String) {
+        self.name = name
+        self.contentType = contentType
+        bytes = Array(text.utf8)
+        // SHA-256 cannot fail on a buffer in memory unless OpenSSL is broken; the size still tells versions apart then.
+        let digest = (try? SHA256Digest.hex(bytes)).map { String($0.prefix(20)) } ?? "size-\(bytes.count)"
+        entityTag = "\"\(digest)\""
+    }
+}
