@@ -41,8 +41,13 @@ struct LANDiscoveryTests {
             #expect(readable.contains { $0.hasPrefix("Workshop printers  ") && $0.contains(":\(Self.port) (127.0.0.1")
                 && $0.contains("API 1.0 · system \(systemID) · TLS off · /3dp/v1") }, "\(readable)")
 
-            // A graceful stop withdraws the records: the next browse finds nothing.
+            // A graceful stop withdraws the records: every host on the LAN hears a goodbye, and the next browse
+            // finds nothing.
+            let listener = try await MulticastListener.start(namespace: sandbox.namespace)
             #expect(await agent.stop() == 0)
+            #expect(await listener.lines.line(within: .seconds(5), where: { $0 == "goodbye Workshop printers" }) != nil,
+                    "\(listener.lines.all)")
+            listener.stop()
             #expect(try await discover(in: sandbox).isEmpty)
             let none = try await run(in: sandbox, ["client", "discover", "--lan", "--timeout", "1"])
             #expect(none.contains { $0.contains("no agent answered on the local network within 1 s") }, "\(none)")
