@@ -26,6 +26,8 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var contentServers: [TrustedContentServer]
     /// [slicing]
     public var slicing = SlicingConfiguration()
+    /// [discovery]
+    public var discovery = DiscoverySettings()
 
     public init(
         name: String,

@@ -13,6 +13,7 @@ enum ConfigurationDecoder {
         "printers": ["autodetect", "baud", "reconnect_interval"],
         "content": ["spool_quota_mb", "reserve_mb", "download_attempts", "download_min_rate_kib", "download_allowance"],
         "slicing": ["slicer", "path", "time_limit", "memory_limit_mb"],
+        "discovery": ["enabled", "name"],
     ]
 
     static let contentServerKeys = ["url", "name", "allow_plain_http", "ca_file"]
@@ -184,6 +185,8 @@ enum ConfigurationDecoder {
             try slicing.seconds("time_limit", in: 10...86_400) ?? configuration.slicing.timeLimit
         configuration.slicing.memoryLimitMegabytes =
             try slicing.integer("memory_limit_mb", in: 128...1_048_576) ?? configuration.slicing.memoryLimitMegabytes
+
+        configuration.discovery = try discovery(try reader("discovery"))
 
         var servers: [TrustedContentServer] = []
         for (offset, table) in contentServerTables.enumerated() {

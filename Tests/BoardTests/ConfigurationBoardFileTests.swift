@@ -27,6 +27,7 @@ struct ConfigurationBoardFileTests {
         #expect(configuration.printers.servesAutodetectedPrinters)
         #expect(configuration.content == ContentSpoolSettings())
         #expect(configuration.contentServers.isEmpty)
+        #expect(configuration.discovery == DiscoverySettings(enabled: true, name: nil))
     }
 
     @Test func theCommentedOutPrinterExampleIsValid() throws {
@@ -57,7 +58,7 @@ struct ConfigurationBoardFileTests {
             #expect(text.contains("\n\(key) = ") || text.contains("\n#\(key) = ") || text.contains("\n# \(key) = "),
                     "board/3dp-agent.toml does not mention \(key)")
         }
-        for section in ["[agent]", "[endpoint]", "[events]", "[printers]", "[content]", "#[[content_server]]", "#[[printer]]"] {
+        for section in ["[agent]", "[endpoint]", "[events]", "[printers]", "[content]", "[discovery]", "#[[content_server]]", "#[[printer]]"] {
             #expect(text.contains("\n\(section)\n"), "board/3dp-agent.toml has no \(section)")
         }
     }

@@ -140,8 +140,9 @@ public struct AgentDaemon: Sendable {
             fleet.add(PrinterRoster.settings(for: entry, configuration: configuration))
         }
         let hub = EventHub(mailboxCapacity: configuration.events.clientQueue)
+        let systemID = AgentIdentity.systemID()
         let context = EndpointContext(
-            agent: AgentDescription(name: configuration.name, version: Self.version, systemId: AgentIdentity.systemID()),
+            agent: AgentDescription(name: configuration.name, version: Self.version, systemId: systemID),
             fleet: fleet, tokens: tokens, hub: hub, spoolPath: spool.path,
             pollSubscriptionTTL: configuration.events.pollSubscriptionTTL,
             contentServers: content.settings.servers, board: SystemBoardFacts(), identity: endpointIdentity,
@@ -155,6 +156,7 @@ public struct AgentDaemon: Sendable {
             logger.warning("the open-file limit (\(openFiles)) leaves little room beyond max_connections (\(networkPolicy.maxConnections)): raise LimitNOFILE")
         }
         let hostname = ProcessInfo.processInfo.hostName
+        let lan = LANDiscoveryService.publication(configuration, logger: logger)
         let application = EndpointApplication.make(
             dispatcher: ThreeDPMethods.dispatcher(context: context), hub: hub, schema: ThreeDPSchema.encodedDocument,
             host: listen.host, port: listen.port, policy: networkPolicy, localNames: [hostname, hostname + ".local"],
@@ -162,6 +164,8 @@ public struct AgentDaemon: Sendable {
             onServerRunning: { [identity = endpointIdentity] port in
                 let certificate = identity.fingerprint.map { ", certificate SHA-256 \($0)" } ?? ""
                 logger.notice("3DP-1 endpoint listening on \(identity.scheme)://\(ListenAddress(host: listen.host, port: port))\(certificate)")
+                lan?.advertise(LANDiscoveryService.advertisement(configuration, port: port, systemID: systemID,
+                                                                 tls: identity.tls, fingerprint: identity.fingerprint))
                 await onListening(port)
             })
         let publisher = CallbackPublisher(fleet: fleet, hub: hub, statusInterval: configuration.events.statusInterval,
@@ -180,6 +184,7 @@ public struct AgentDaemon: Sendable {
             logger.warning("no printer is configured and autodetection is off: nothing to serve")
         }
         services.append(application)
+        if let lan { services.append(LANDiscoveryService(publication: lan)) }
         services.append(ClientFarewellService(hub: hub))
         var groupConfiguration = ServiceGroupConfiguration(
             services: services.map { .init(service: $0) },
