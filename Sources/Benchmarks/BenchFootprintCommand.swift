@@ -44,6 +44,13 @@ struct BenchFootprintCommand: AsyncParsableCommand {
     @Flag(help: "One JSON object instead of text.")
     var json = false
 
+    /// Drives the agent through the same phases under a profiler (`Scripts/link-order.sh` runs it under callgrind to
+    /// learn which functions start, idle, print and download), whose figures are then the profiler's, not the agent's.
+    @Option(name: .customLong("agent-launcher"), help: ArgumentHelp(
+        "A command the agent runs under, e.g. \"valgrind --tool=callgrind\"; its figures are then not the agent's.",
+        visibility: .hidden))
+    var agentLauncher: String?
+
     struct Result: Codable {
         var binaryBytes: Int64
         var listeningMilliseconds: Double
@@ -85,7 +92,8 @@ struct BenchFootprintCommand: AsyncParsableCommand {
             let config = folder.appendingPathComponent("agent.toml").path
             try Self.configuration(state: state.path, printer: simulator.devicePath, contentServer: content.baseURL,
                                    clients: clients).write(toFile: config, atomically: true, encoding: .utf8)
-            let agent = try AgentProcess(config: config)
+            let launcher = agentLauncher.map { $0.split(separator: " ").map(String.init) } ?? []
+            let agent = try AgentProcess(config: config, launcher: launcher)
             defer { agent.stop() }
             return try await measure(agent: agent, content: content, token: token)
         }
@@ -326,11 +334,17 @@ final class AgentProcess {
     var pid: Int32 { process.processIdentifier }
     private let errors = Pipe()
 
-    init(config: String) throws {
+    init(config: String, launcher: [String] = []) throws {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         binaryBytes = (try? FileManager.default.attributesOfItem(atPath: executable.path)[.size] as? Int64) ?? 0
-        process.executableURL = executable
-        process.arguments = ["run", "--config", config]
+        if let program = launcher.first {
+            // Through env, so that the launcher is looked up on PATH; it execs the agent in the same process.
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [program] + launcher.dropFirst() + [executable.path, "run", "--config", config]
+        } else {
+            process.executableURL = executable
+            process.arguments = ["run", "--config", config]
+        }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = errors
         let started = ContinuousClock.now

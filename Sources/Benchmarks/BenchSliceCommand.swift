@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Slicing
+import Synchronization
 
 /// `3dp-agent bench slice`: the same model sliced by the agent's hand-off (model check, profile, slicer under nice
 /// and prlimit, progress parsed, G-code finished and fsynced) and by the slicer's bare command line, alternating.
@@ -98,14 +99,13 @@ struct BenchSliceCommand: AsyncParsableCommand {
 }
 
 /// When progress reports arrived.
-private final class Arrivals: @unchecked Sendable {
-    private let lock = NSLock()
-    private var times: [ContinuousClock.Instant] = [ContinuousClock.now]
+private final class Arrivals: Sendable {
+    private let times = Mutex<[ContinuousClock.Instant]>([ContinuousClock.now])
 
-    func mark() { lock.withLock { times.append(.now) } }
-    var count: Int { lock.withLock { times.count - 1 } }
+    func mark() { times.withLock { $0.append(.now) } }
+    var count: Int { times.withLock { $0.count - 1 } }
     var longestGap: Double {
-        lock.withLock { zip(times, times.dropFirst()).map { ($1 - $0).seconds }.max() ?? 0 }
+        times.withLock { times in zip(times, times.dropFirst()).map { ($1 - $0).seconds }.max() ?? 0 }
     }
 }
 
