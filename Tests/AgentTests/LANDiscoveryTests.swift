@@ -19,27 +19,36 @@ struct LANDiscoveryTests {
             #expect(await agent.line(within: .seconds(20), where: { $0.contains("advertised on the LAN as 'Workshop printers'") }) != nil,
                     "\(agent.output)")
 
+            // Listening beyond loopback, the agent serves TLS by default: the records carry its certificate's
+            // fingerprint, the one its log names.
+            let listening = try #require(await agent.line(within: .seconds(5), where: { $0.contains("certificate SHA-256 ") }),
+                                         "\(agent.output)")
+            let fingerprint = try #require(listening.components(separatedBy: "certificate SHA-256 ").last?
+                .prefix { !$0.isWhitespace }).description
+            #expect(fingerprint.count == 95, "\(listening)")
+
             let found = try await discover(in: sandbox)
             let record = try #require(found.first, "nothing found")
             #expect(found.count == 1)
             // What the agent says over 3DP-1 is what it told the LAN.
-            let direct = try await run(in: sandbox, ["client", "discover", "--url", "http://127.0.0.1:\(Self.port)", "--json"])
+            let direct = try await run(in: sandbox, ["client", "discover", "--url", "https://127.0.0.1:\(Self.port)", "--json"])
             let discovery = try #require(direct.compactMap { try? JSONValue.parse(Array($0.utf8)) }.first, "\(direct)")
             let systemID = try #require(discovery["agent"]?["systemId"]?.stringValue)
             #expect(record["name"]?.stringValue == "Workshop printers")
             #expect(record["port"]?.intValue == Self.port)
             #expect(record["host"]?.stringValue?.hasSuffix(".local") == true)
             #expect(record["addresses"]?.arrayValue?.compactMap(\.stringValue).contains("127.0.0.1") == true)
-            #expect(record["url"]?.stringValue == "http://127.0.0.1:\(Self.port)")
+            #expect(record["url"]?.stringValue == "https://127.0.0.1:\(Self.port)")
             #expect(record["txt"] == .object([
                 "txtvers": .string("1"), "api": .string(discovery["agent"]?["apiVersion"]?.stringValue ?? "?"),
-                "sysid": .string(systemID), "tls": .string("0"), "path": .string(ThreeDPTransport.basePath),
+                "sysid": .string(systemID), "tls": .string("1"), "fp": .string(fingerprint),
+                "path": .string(ThreeDPTransport.basePath),
             ]))
             #expect(!systemID.isEmpty)
 
             let readable = try await run(in: sandbox, ["client", "discover", "--lan", "--timeout", "1.5"])
             #expect(readable.contains { $0.hasPrefix("Workshop printers  ") && $0.contains(":\(Self.port) (127.0.0.1")
-                && $0.contains("API 1.0 · system \(systemID) · TLS off · /3dp/v1") }, "\(readable)")
+                && $0.contains("API 1.0 · system \(systemID) · TLS on · /3dp/v1 · fingerprint \(fingerprint)") }, "\(readable)")
 
             // A graceful stop withdraws the records: every host on the LAN hears a goodbye, and the next browse
             // finds nothing.
@@ -65,7 +74,7 @@ struct LANDiscoveryTests {
             let absent = "avahi-daemon is not running"
             #expect(await agent.line(within: .seconds(20), where: { $0.contains(absent) }) != nil, "\(agent.output)")
             // The endpoint serves all the same.
-            let direct = try await run(in: sandbox, ["client", "discover", "--url", "http://127.0.0.1:\(Self.port)"])
+            let direct = try await run(in: sandbox, ["client", "discover", "--url", "https://127.0.0.1:\(Self.port)"])
             #expect(direct.first?.hasPrefix("Bench agent ") == true, "\(direct)")
 
             // avahi-publish-service waits for the daemon: once it runs, the agent is on the LAN without a restart.
