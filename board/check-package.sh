@@ -100,7 +100,7 @@ cat <&"$log" | sed 's/^/  agent: /' &
 # The packaged configuration serves TLS: the device certificate made at this first start is the one to trust.
 certificate="$root/var/lib/3dp-agent/tls-certificate.pem"
 [[ -f "$certificate" && -f "$root/var/lib/3dp-agent/tls-key.pem" ]] || fail "no device key and certificate in /var/lib/3dp-agent"
-[[ "$(stat -c '%a %U' "$root/var/lib/3dp-agent/tls-key.pem")" == "600 3dp-agent" ]] || fail "the device key is not 0600 3dp-agent"
+[[ "$(in_root stat -c '%a %U' /var/lib/3dp-agent/tls-key.pem)" == "600 3dp-agent" ]] || fail "the device key is not 0600 3dp-agent"
 discover() {
     curl -sf --cacert "$certificate" -H 'Content-Type: application/json' "https://127.0.0.1:$port/3dp/v1/rpc" \
         -d '{"jsonrpc":"2.0","dwapiversion":"1.0","id":"1","method":"service.discover","params":{}}'
