@@ -93,7 +93,9 @@ let package = Package(
                            .product(name: "NIOSSL", package: "swift-nio-ssl"),
                            .product(name: "X509", package: "swift-certificates"),
                            .product(name: "SwiftASN1", package: "swift-asn1"),
-                           .product(name: "Crypto", package: "swift-crypto")]
+                           .product(name: "Crypto", package: "swift-crypto")],
+            // The status page's files, carried in the binary (`PackageResources`): the board may have no internet.
+            resources: [.embedInCode("StatusPage/web")]
         ),
         .target(
             name: "ManagerClient",

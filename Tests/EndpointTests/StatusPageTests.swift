@@ -5,23 +5,23 @@ import NIOCore
 import Testing
 @testable import Endpoint
 
-/// `GET /` and the page's files: what a browser gets, with which headers, and that the binary carries the files of
-/// `web/status-page/` as they are.
+/// `GET /` and the page's files: what a browser gets, with which headers, and that the agent serves every file of
+/// `Sources/Endpoint/StatusPage/web/` as it is.
 @Suite(.timeLimit(.minutes(1)))
 struct StatusPageTests {
     static let sourceDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("web/status-page")
+        .deletingLastPathComponent().appendingPathComponent("Sources/Endpoint/StatusPage/web")
 
     static func app() -> some ApplicationProtocol {
         EndpointApplication.make(dispatcher: EndpointApplicationTests.dispatcher(), port: 0)
     }
 
-    @Test func theBinaryCarriesTheFilesOfWebStatusPage() throws {
+    @Test func theAgentServesEveryFileOfThePageAsItIs() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: Self.sourceDirectory.path).sorted()
-        #expect(StatusPageAssets.all.map(\.name).sorted() == names, "run Scripts/embed-status-page.py")
+        #expect(StatusPageAssets.all.map(\.name).sorted() == names, "a file of StatusPage/web is not in StatusPageAssets")
         for asset in StatusPageAssets.all {
             let file = try Data(contentsOf: Self.sourceDirectory.appendingPathComponent(asset.name))
-            #expect(asset.bytes == Array(file), "\(asset.name) differs from web/status-page: run Scripts/embed-status-page.py")
+            #expect(asset.bytes == Array(file), "\(asset.name) differs from StatusPage/web")
         }
     }
 

@@ -8,10 +8,10 @@ struct StatusPageAsset: Sendable {
     let bytes: [UInt8]
     let entityTag: String
 
-    init(name: String, contentType: String, text: String) {
+    init(name: String, contentType: String, bytes: [UInt8]) {
         self.name = name
         self.contentType = contentType
-        bytes = Array(text.utf8)
+        self.bytes = bytes
         // SHA-256 cannot fail on a buffer in memory unless OpenSSL is broken; the size still tells versions apart then.
         let digest = (try? SHA256Digest.hex(bytes)).map { String($0.prefix(20)) } ?? "size-\(bytes.count)"
         entityTag = "\"\(digest)\""
