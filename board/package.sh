@@ -38,10 +38,13 @@ arch="$(dpkg --print-architecture)"
 # 30 MB of .text costs far more than the bytes run. Every function gets a section of its own, lld places the ones
 # the agent runs (Scripts/link-order.py: start, idle, a print with subscribers, a download, under callgrind) first,
 # and --gc-sections drops the rest it never reaches; packed relative relocations (glibc >= 2.36) keep the
-# relocation table small. Measured with bench footprint: idle 40.0 -> 31.5 MiB, printing 46.2 -> 37.5 MiB.
+# relocation table small. Swift's function merging is off: it leaves tiny thunks without a symbol (jumps to the
+# merged "...Tm" body) that an ordering file cannot name, so they stayed scattered through the cold code.
+# Measured with bench footprint --idle-seconds 10: idle 40.0 -> 31.5 MiB with the order, 27.9 without merging.
 # A folder of its own: these flags rebuild everything, and the development builds in .build stay as they are.
 build_flags=(-c release --static-swift-stdlib --scratch-path "$repo/.build-package" --package-path "$repo"
     -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections -Xcc -fdata-sections
+    -Xswiftc -Xfrontend -Xswiftc -disable-llvm-merge-functions-pass
     -Xswiftc -use-ld=lld -Xlinker --no-export-dynamic -Xlinker -z -Xlinker pack-relative-relocs)
 if ((!skip_build)); then
     # Its output on standard error: standard output is the path of the package alone.
