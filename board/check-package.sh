@@ -59,9 +59,9 @@ version="$(in_root 3dp-agent --version)"
 echo "3dp-agent --version: $version"
 [[ "$deb" == *"_${version}_"* ]] || fail "--version says $version, the package is $(basename "$deb")"
 in_root getent passwd 3dp-agent || fail "no user 3dp-agent"
-in_root id -nG 3dp-agent | tr ' ' '\n' | grep -qx dialout || fail "3dp-agent is not in dialout"
+in_root id -nG 3dp-agent | tr ' ' '\n' | grep -x dialout >/dev/null || fail "3dp-agent is not in dialout"
 [[ -f "$root/etc/3dp-agent/3dp-agent.toml" ]] || fail "no /etc/3dp-agent/3dp-agent.toml"
-in_root dpkg-query -W -f='${Conffiles}\n' 3dp-agent | grep -q '/etc/3dp-agent/3dp-agent.toml' \
+in_root dpkg-query -W -f='${Conffiles}\n' 3dp-agent | grep '/etc/3dp-agent/3dp-agent.toml' >/dev/null \
     || fail "the configuration is not a conffile"
 grep -q '^ExecStart=/usr/bin/3dp-agent run --config /etc/3dp-agent/3dp-agent.toml$' \
     "$root/lib/systemd/system/3dp-agent.service" || fail "unit missing or ExecStart wrong"

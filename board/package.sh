@@ -60,7 +60,7 @@ fi
 built="$(swift build "${build_flags[@]}" --show-bin-path)/3dp-agent"
 [[ -x "$built" ]] || { echo "package.sh: $built is missing" >&2; exit 1; }
 # A binary linked to the toolchain's shared Swift runtime would not start on a board without the toolchain.
-if objdump -p "$built" | grep -q 'NEEDED.*libswift\|NEEDED.*libFoundation\|NEEDED.*libdispatch'; then
+if objdump -p "$built" | grep 'NEEDED.*libswift\|NEEDED.*libFoundation\|NEEDED.*libdispatch' >/dev/null; then
     echo "package.sh: $built links the shared Swift runtime; build it with --static-swift-stdlib" >&2
     exit 1
 fi
@@ -105,7 +105,9 @@ printf 'Source: %s\n\nPackage: %s\nArchitecture: any\n' "$package" "$package" >"
 shlibs="$(cd "$work/src" && dpkg-shlibdeps -O -e"$root/usr/bin/3dp-agent" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')"
 [[ -n "$shlibs" ]] || { echo "package.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
 for library in $(objdump -p "$root/usr/bin/3dp-agent" | awk '$1 == "NEEDED" { print $2 }'); do
-    path="$(ldconfig -p | awk -v lib="$library" '$1 == lib { print $NF; exit }')"
+    # awk reads to the end: one that stopped at the match could leave ldconfig writing into a closed pipe (SIGPIPE,
+    # which pipefail makes this script's failure).
+    path="$(ldconfig -p | awk -v lib="$library" '$1 == lib && !found { print $NF; found = 1 }')"
     if [[ -z "$path" ]] || ! { dpkg -S "$path" || dpkg -S "$(readlink -f "$path")"; } >/dev/null 2>&1; then
         echo "package.sh: $library is not from a Debian package" >&2
         exit 1
