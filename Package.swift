@@ -31,11 +31,7 @@ let package = Package(
             pkgConfig: "libudev",
             providers: [.apt(["libudev-dev"])]
         ),
-        .systemLibrary(
-            name: "COpenSSL",
-            pkgConfig: "openssl",
-            providers: [.apt(["libssl-dev"])]
-        ),
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -44,7 +40,7 @@ let package = Package(
         .target(name: "GCode"),
         .target(name: "GCodeFiles", dependencies: ["GCode"]),
         .target(name: "CivilTime"),
-        .target(name: "Digest", dependencies: ["COpenSSL"]),
+        .target(name: "Digest", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ThreeDPProtocol"),
         .target(name: "MulticastDNS"),
         // Only tests check messages against the schema: the agent and the Manager client do not link the validator.
@@ -86,7 +82,7 @@ let package = Package(
         ),
         .target(
             name: "Endpoint",
-            dependencies: ["ThreeDPProtocol", "Jobs", "Content", "PrinterLink", "GCode", "CivilTime", "Digest", "COpenSSL",
+            dependencies: ["ThreeDPProtocol", "Jobs", "Content", "PrinterLink", "GCode", "CivilTime", "Digest",
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -119,7 +115,7 @@ let package = Package(
         ),
         .target(
             name: "CommandSupport",
-            dependencies: ["Agent", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Agent", "CMalloc", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "Benchmarks",
@@ -180,11 +176,11 @@ let package = Package(
         .testTarget(name: "ManagerClientTests", dependencies: ["ManagerClient", "MulticastDNS", "Endpoint", "ThreeDPProtocol", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "PrinterLink", "GCode", "VirtualPrinter", "Content",
                                                       .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ContentTests", dependencies: ["Content", "ContentContract", "Digest", "COpenSSL", "ContentServer",
+        .testTarget(name: "ContentTests", dependencies: ["Content", "ContentContract", "Digest", "ContentServer",
                                                          .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                          .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "MulticastDNS", "ThreeDPSchemaValidation", "AgentConfig", "ServiceScope", "PrinterLink", "VirtualPrinter", "GCode", "Jobs", "Endpoint", "ThreeDPProtocol",
-                                                       "ManagerClient", "Board", "Content", "ContentServer", "Slicing",
+                                                       "ManagerClient", "CommandSupport", "Board", "Content", "ContentServer", "Slicing",
                                                        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                        .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]),

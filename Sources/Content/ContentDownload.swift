@@ -111,7 +111,7 @@ extension ContentClient {
         var redirects = 0
         while true {
             if part.length == size {
-                let digest = try part.digest()
+                let digest = part.digest()
                 if digest == selection.sha256 {
                     try part.sync()
                     try PartFile.moveIntoPlace(from: partPath, to: finalPath)

@@ -21,11 +21,7 @@ final class PartFile: @unchecked Sendable {
             throw Self.failure(code, "cannot read the size of \(path)")
         }
         let length = (info.st_mode & S_IFMT) == S_IFREG ? Int64(info.st_size) : 0
-        var hash: SHA256Stream
-        do { hash = try SHA256Stream() } catch {
-            _ = close(descriptor)
-            throw .downloadFailed(error.description)
-        }
+        var hash = SHA256Stream()
         if length > 0 {
             do { try Self.hash(firstBytes: length, of: path, into: &hash) } catch {
                 _ = close(descriptor)
@@ -51,7 +47,7 @@ final class PartFile: @unchecked Sendable {
     /// Hashes and writes every byte, through short writes and interrupted calls.
     func append(_ bytes: UnsafeRawBufferPointer) throws(ContentError) {
         guard var next = bytes.baseAddress else { return }
-        do { try hash.update(bytes) } catch { throw .downloadFailed(error.description) }
+        hash.update(bytes)
         var remaining = bytes.count
         while remaining > 0 {
             let written = write(descriptor, next, remaining)
@@ -89,12 +85,12 @@ final class PartFile: @unchecked Sendable {
             throw Self.failure(errno, "cannot empty \(path)")
         }
         length = 0
-        do { try hash.reset() } catch { throw .downloadFailed(error.description) }
+        hash.reset()
     }
 
     /// The SHA-256 of the bytes written so far.
-    func digest() throws(ContentError) -> String {
-        do { return try hash.digestSoFar() } catch { throw .downloadFailed(error.description) }
+    func digest() -> String {
+        hash.digestSoFar()
     }
 
     func sync() throws(ContentError) {
@@ -117,9 +113,7 @@ final class PartFile: @unchecked Sendable {
                 throw failure(errno, "cannot read \(path)")
             }
             guard got > 0 else { throw .downloadFailed("\(path) became shorter while it was being read") }
-            do { try hash.update(UnsafeRawBufferPointer(rebasing: buffer[0..<got])) } catch {
-                throw .downloadFailed(error.description)
-            }
+            hash.update(UnsafeRawBufferPointer(rebasing: buffer[0..<got]))
             left -= Int64(got)
         }
     }

@@ -39,10 +39,10 @@ actor ContentHashes {
     static func digestBlocking(path: String) throws -> String {
         guard let file = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoSuchFile) }
         defer { try? file.close() }
-        var stream = try SHA256Stream()
+        var stream = SHA256Stream()
         while let chunk = try file.read(upToCount: 1 << 20), !chunk.isEmpty {
-            try chunk.withUnsafeBytes { try stream.update($0) }
+            chunk.withUnsafeBytes { stream.update($0) }
         }
-        return try stream.finalize()
+        return stream.finalize()
     }
 }

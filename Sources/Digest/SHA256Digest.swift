@@ -1,30 +1,22 @@
-import COpenSSL
+import Crypto
 
-/// SHA-256 through OpenSSL's EVP interface (the FIPS-capable path; the low-level `SHA256()` is deprecated in 3.0).
+/// SHA-256 of bytes held whole, through swift-crypto: on Linux that is BoringSSL, the copy already linked for TLS,
+/// so the agent maps no second crypto library (the system's libcrypto alone was 3.3 MiB resident, issue 12).
 public enum SHA256Digest {
     public static let byteCount = 32
 
-    public struct Failed: Error, Equatable, CustomStringConvertible {
-        public init() {}
-
-        public var description: String { "OpenSSL EVP_Digest(SHA-256) failed" }
-    }
-
-    public static func digest(_ data: some Collection<UInt8>) throws(Failed) -> [UInt8] {
-        let input = Array(data)
-        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        let status = input.withUnsafeBytes { inputBytes in
-            output.withUnsafeMutableBufferPointer { out in
-                EVP_Digest(inputBytes.baseAddress, inputBytes.count, out.baseAddress, &length, EVP_sha256(), nil)
-            }
+    public static func digest(_ data: some Collection<UInt8>) -> [UInt8] {
+        var hash = Crypto.SHA256()
+        if let done = data.withContiguousStorageIfAvailable({ hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }) {
+            _ = done
+        } else {
+            Array(data).withUnsafeBytes { hash.update(bufferPointer: $0) }
         }
-        guard status == 1, Int(length) == byteCount else { throw Failed() }
-        return Array(output.prefix(byteCount))
+        return Array(hash.finalize())
     }
 
-    /// The digest as 64 lowercase hex digits, the form stored in `tokens.json`.
-    public static func hex(_ data: some Collection<UInt8>) throws(Failed) -> String {
-        HexEncoding.lowercase(try digest(data))
+    /// The digest as 64 lowercase hex digits, the form tokens and selections carry.
+    public static func hex(_ data: some Collection<UInt8>) -> String {
+        HexEncoding.lowercase(digest(data))
     }
 }

@@ -1,49 +1,29 @@
-import COpenSSL
+import Crypto
 
-/// SHA-256 fed in pieces, through OpenSSL's EVP interface: a download is hashed as it arrives, never held whole.
-public struct SHA256Stream: ~Copyable {
-    private let context: OpaquePointer
+/// SHA-256 fed in pieces: a download is hashed as it arrives, never held whole. A value: copying it copies the
+/// running state, which is how `digestSoFar` reads a digest without ending the stream.
+public struct SHA256Stream: Sendable {
+    private var hash = Crypto.SHA256()
 
-    public struct Failed: Error, CustomStringConvertible {
-        public init() {}
+    public init() {}
 
-        public var description: String { "OpenSSL's SHA-256 failed" }
-    }
-
-    public init() throws(Failed) {
-        guard let context = EVP_MD_CTX_new() else { throw Failed() }
-        guard EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
-            EVP_MD_CTX_free(context)
-            throw Failed()
-        }
-        self.context = context
-    }
-
-    deinit { EVP_MD_CTX_free(context) }
-
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) throws(Failed) {
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard bytes.count > 0 else { return }
-        guard EVP_DigestUpdate(context, bytes.baseAddress, bytes.count) == 1 else { throw Failed() }
+        hash.update(bufferPointer: bytes)
     }
 
     /// Back to the digest of nothing, for a download that starts over.
-    public mutating func reset() throws(Failed) {
-        guard EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else { throw Failed() }
+    public mutating func reset() {
+        hash = Crypto.SHA256()
     }
 
-    /// The digest of the bytes fed so far, leaving the stream open for more (a copy of the state is finalized).
-    public func digestSoFar() throws(Failed) -> String {
-        let copy = try SHA256Stream()
-        guard EVP_MD_CTX_copy_ex(copy.context, context) == 1 else { throw Failed() }
-        return try copy.finalize()
+    /// The digest of the bytes fed so far, leaving the stream open for more.
+    public func digestSoFar() -> String {
+        HexEncoding.lowercase(Array(hash.finalize()))
     }
 
-    /// The digest as 64 lowercase hex digits; the stream cannot be fed after this.
-    public consuming func finalize() throws(Failed) -> String {
-        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        let status = output.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(context, $0.baseAddress, &length) }
-        guard status == 1, length == 32 else { throw Failed() }
-        return HexEncoding.lowercase(output.prefix(32))
+    /// The digest as 64 lowercase hex digits.
+    public func finalize() -> String {
+        HexEncoding.lowercase(Array(hash.finalize()))
     }
 }

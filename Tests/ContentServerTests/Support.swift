@@ -101,10 +101,10 @@ enum Loopback {
     }
 
     static func sha256(_ path: String) throws -> String {
-        var stream = try SHA256Stream()
+        var stream = SHA256Stream()
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        try data.withUnsafeBytes { try stream.update($0) }
-        return try stream.finalize()
+        data.withUnsafeBytes { stream.update($0) }
+        return stream.finalize()
     }
 }
 

@@ -31,9 +31,9 @@ struct LoopbackContent: Sendable {
         defer { try? FileManager.default.removeItem(at: folder) }
         let bytes = pseudoRandomBytes(count: size)
         try Data(bytes).write(to: folder.appendingPathComponent("root/\(contentId)"))
-        var stream = try SHA256Stream()
-        try bytes.withUnsafeBytes { try stream.update($0) }
-        let sha256 = try stream.finalize()
+        var stream = SHA256Stream()
+        bytes.withUnsafeBytes { stream.update($0) }
+        let sha256 = stream.finalize()
         let settings = ContentServerSettings(root: folder.appendingPathComponent("root").path, port: 0,
                                              adminKey: "admin-key-for-tests", tls: tls, faults: faults)
         return try await ContentServer.serve(settings, logger: Logger(label: "server", factory: { _ in SwiftLogNoOpLogHandler() })) { server in

@@ -48,7 +48,7 @@ struct AccessTokenStoreTests {
         #expect(record.label == "OctoPrint plug-in")
         #expect(record.createdAt == at(0))
         #expect(record.lastUsedAt == at(5))
-        #expect(record.tokenSHA256 == (try AccessToken(value: issued.token).sha256Hex()))
+        #expect(record.tokenSHA256 == AccessToken(value: issued.token).sha256Hex())
 
         let reloaded = try AccessTokenStore(directory: directory.url)
         #expect(reloaded.list() == [record], "the first use is persisted at once")
@@ -132,7 +132,7 @@ struct AccessTokenStoreTests {
             String(issued.token.dropLast()),
             issued.token + "A",
             issued.token.uppercased(),
-            try AccessToken(value: issued.token).sha256Hex(),
+            AccessToken(value: issued.token).sha256Hex(),
             "",
             "Bearer " + issued.token,
         ]
@@ -178,7 +178,7 @@ struct AccessTokenStoreTests {
     @Test func aHandWrittenFileLoads() throws {
         let directory = try StateDirectory()
         let token = try AccessToken.generate()
-        let hash = try token.sha256Hex()
+        let hash = token.sha256Hex()
         try directory.write(#"{"format":1,"tokens":[{"id":"0badf00d","label":"Cura","sha256":"\#(hash)","createdAt":"2026-11-18T10:00:00Z","lastUsedAt":"2026-11-19T10:00:00Z"}]}"#)
         let store = try AccessTokenStore(directory: directory.url)
         let record = try #require(store.list().first)

@@ -18,6 +18,7 @@ struct RunCommand: AsyncParsableCommand {
     var logLevel: Logger.Level?
 
     func run() async throws {
+        MallocArenas.limitToOne(environment: ProcessInfo.processInfo.environment)
         let configuration = try options.load()
         CommandLogging.setUp(level: logLevel ?? configuration.logLevel)
         let logger = Logger(label: "3dp-agent")

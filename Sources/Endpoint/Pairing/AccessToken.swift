@@ -13,7 +13,7 @@ public struct AccessToken: Sendable, Hashable, CustomStringConvertible, CustomRe
         self.value = value
     }
 
-    public static func generate(random: any RandomByteSource = OpenSSLRandom()) throws(RandomnessUnavailable) -> AccessToken {
+    public static func generate(random: any RandomByteSource = KernelRandom()) throws(RandomnessUnavailable) -> AccessToken {
         let bytes = try random.randomBytes(count: randomByteCount)
         guard bytes.count == randomByteCount else { throw RandomnessUnavailable() }
         return AccessToken(value: prefix + Base64URL.encode(bytes))
@@ -26,13 +26,13 @@ public struct AccessToken: Sendable, Hashable, CustomStringConvertible, CustomRe
     }
 
     /// The stored form: SHA-256 of the token's UTF-8 bytes, lowercase hex.
-    public func sha256Hex() throws(SHA256Digest.Failed) -> String {
-        try SHA256Digest.hex(value.utf8)
+    public func sha256Hex() -> String {
+        SHA256Digest.hex(value.utf8)
     }
 
-    /// Hashes this (presented) token and compares it with a stored hash in constant time; fails closed.
+    /// Hashes this (presented) token and compares it with a stored hash in constant time.
     public func matches(sha256Hex stored: String) -> Bool {
-        guard let hash = try? sha256Hex() else { return false }
+        let hash = sha256Hex()
         return ConstantTime.equal(stored, hash)
     }
 

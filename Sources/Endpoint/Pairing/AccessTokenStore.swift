@@ -34,7 +34,7 @@ public final class AccessTokenStore: @unchecked Sendable {
     /// throws `AccessTokenStoreError.corruptFile` instead of being taken as empty.
     public init(
         directory: URL,
-        random: any RandomByteSource = OpenSSLRandom(),
+        random: any RandomByteSource = KernelRandom(),
         logger: Logger = Logger(label: "3dp-agent.pairing.tokens")
     ) throws(AccessTokenStoreError) {
         let io = TokenFileIO(directory: directory.path)
@@ -62,11 +62,7 @@ public final class AccessTokenStore: @unchecked Sendable {
         } catch {
             throw .randomnessUnavailable
         }
-        do {
-            hash = try token.sha256Hex()
-        } catch {
-            throw .digestFailed
-        }
+        hash = token.sha256Hex()
         var id = HexEncoding.lowercase(idBytes)
         let created = TokenRecord.storedInstant(now)
         try mutateAndPersist { records in
@@ -86,7 +82,8 @@ public final class AccessTokenStore: @unchecked Sendable {
     /// The record of the presented token, or nil when it is not one this agent issued (or was revoked).
     public func verify(token presented: String, now: Date) -> TokenRecord? {
         let token = AccessToken(value: presented)
-        guard token.isWellFormed, let hash = try? token.sha256Hex() else { return nil }
+        guard token.isWellFormed else { return nil }
+        let hash = token.sha256Hex()
         refreshIfChangedOnDisk()
         let (record, flushDue): (TokenRecord?, Bool) = stateLock.withLock {
             var match: Int?

@@ -1,4 +1,3 @@
-import Digest
 import Foundation
 
 public enum AccessTokenStoreError: Error, Equatable, CustomStringConvertible {
@@ -8,7 +7,6 @@ public enum AccessTokenStoreError: Error, Equatable, CustomStringConvertible {
     case unsupportedFormat(path: String, format: Int)
     case system(operation: String, path: String, errno: Int32)
     case randomnessUnavailable
-    case digestFailed
 
     public var description: String {
         switch self {
@@ -20,8 +18,6 @@ public enum AccessTokenStoreError: Error, Equatable, CustomStringConvertible {
             "\(operation) \(path): \(String(cString: strerror(code)))"
         case .randomnessUnavailable:
             RandomnessUnavailable().description
-        case .digestFailed:
-            SHA256Digest.Failed().description
         }
     }
 }

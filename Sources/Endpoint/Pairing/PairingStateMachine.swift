@@ -63,7 +63,7 @@ public struct PairingStateMachine: Sendable {
     private var globalWrongCodes = 0
     private var globalLockedUntil: ContinuousClock.Instant?
 
-    public init(random: any RandomByteSource = OpenSSLRandom()) {
+    public init(random: any RandomByteSource = KernelRandom()) {
         self.random = random
     }
 

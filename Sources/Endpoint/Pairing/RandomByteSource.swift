@@ -1,5 +1,3 @@
-import COpenSSL
-
 /// Where secrets (pairing codes, tokens, token ids) get their randomness; injected so tests can script it.
 public protocol RandomByteSource: Sendable {
     func randomBytes(count: Int) throws(RandomnessUnavailable) -> [UInt8]
@@ -8,20 +6,22 @@ public protocol RandomByteSource: Sendable {
 /// The random generator refused to produce bytes; a secret must never be made from anything weaker.
 public struct RandomnessUnavailable: Error, Equatable, CustomStringConvertible {
     public init() {}
-    public var description: String { "the random generator (OpenSSL RAND_bytes) produced no bytes" }
+    public var description: String { "the random generator produced no bytes" }
 }
 
-/// OpenSSL's CSPRNG (`RAND_bytes`), seeded by the kernel.
-public struct OpenSSLRandom: RandomByteSource {
+/// The kernel's CSPRNG: Swift's `SystemRandomNumberGenerator`, which is getrandom(2) on Linux, documented as
+/// cryptographically secure on every platform. getrandom blocks only until the pool is first seeded at boot, and
+/// the standard library stops the process rather than hand out weaker bytes.
+public struct KernelRandom: RandomByteSource {
     public init() {}
 
-    public func randomBytes(count: Int) throws(RandomnessUnavailable) -> [UInt8] {
-        guard count > 0 else { return [] }
-        var bytes = [UInt8](repeating: 0, count: count)
-        let status = bytes.withUnsafeMutableBytes { buffer in
-            RAND_bytes(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(count))
+    public func randomBytes(count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(count + 7)
+        while bytes.count < count {
+            withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) }
         }
-        guard status == 1 else { throw RandomnessUnavailable() }
-        return bytes
+        return Array(bytes.prefix(count))
     }
 }

@@ -12,8 +12,7 @@ struct StatusPageAsset: Sendable {
         self.name = name
         self.contentType = contentType
         self.bytes = bytes
-        // SHA-256 cannot fail on a buffer in memory unless OpenSSL is broken; the size still tells versions apart then.
-        let digest = (try? SHA256Digest.hex(bytes)).map { String($0.prefix(20)) } ?? "size-\(bytes.count)"
+        let digest = SHA256Digest.hex(bytes).prefix(20)
         entityTag = "\"\(digest)\""
     }
 }

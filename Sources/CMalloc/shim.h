@@ -1,0 +1,5 @@
+#ifndef CMALLOC_SHIM_H
+#define CMALLOC_SHIM_H
+// glibc's allocator tuning (mallopt), which the Glibc module does not carry.
+#include <malloc.h>
+#endif

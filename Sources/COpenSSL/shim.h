@@ -1,8 +1,0 @@
-#ifndef COPENSSL_SHIM_H
-#define COPENSSL_SHIM_H
-#include <openssl/evp.h>
-#include <openssl/sha.h>
-#include <openssl/ssl.h>
-#include <openssl/err.h>
-#include <openssl/rand.h>
-#endif
