@@ -49,7 +49,13 @@ let package = Package(
         .target(name: "ServiceScope"),
         .target(
             name: "Slicing",
-            dependencies: ["GCode", "GCodeFiles", "CZlib", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["GCode", "GCodeFiles", "CZlib", .product(name: "Logging", package: "swift-log")],
+            // The generic profiles, carried in the binary so that an installed agent slices without a data folder;
+            // the package also installs them under /usr/share/3dp-agent/profiles. The Cura overrides are the input
+            // of Scripts/cura-flatten-definition.py, which made the flat definition.
+            exclude: ["Profiles/curaengine-generic.overrides.json"],
+            resources: [.embedInCode("Profiles/prusaslicer-generic.ini"), .embedInCode("Profiles/curaengine-generic.def.json"),
+                        .embedInCode("Profiles/slic3r-generic.ini")]
         ),
         .target(
             name: "PrinterLink",

@@ -86,7 +86,7 @@ grep -q '^ExecStart=/usr/bin/3dp-agent run --config /etc/3dp-agent/3dp-agent.tom
     || { echo "package.sh: the unit's ExecStart is not the packaged binary and config" >&2; exit 1; }
 install -m 0644 "$repo/udev/60-3dp-agent.rules" "$root/lib/udev/rules.d/"
 install -m 0644 "$repo/board/3dp-agent.toml" "$root/etc/$package/3dp-agent.toml"
-install -m 0644 "$repo"/board/profiles/* "$root/usr/share/$package/profiles/"
+install -m 0644 "$repo"/Sources/Slicing/Profiles/*-generic.{ini,def.json} "$root/usr/share/$package/profiles/"
 install -m 0644 "$repo/board/README.md" "$root/usr/share/doc/$package/README.board.md"
 install -m 0644 "$repo/board/debian/copyright" "$root/usr/share/doc/$package/copyright"
 sed "s/@VERSION@/$version/" "$repo/board/debian/3dp-agent.1" | gzip -9n >"$root/usr/share/man/man1/3dp-agent.1.gz"

@@ -50,7 +50,7 @@ public enum SlicingFailure: Error, Sendable, Equatable, CustomStringConvertible 
 public protocol SlicerAdapter: Sendable {
     var kind: SlicerKind { get }
     var inputFormats: Set<ModelFormat> { get }
-    /// The file name of its generic profile in `board/profiles/`, and of the filled profile in a job's directory.
+    /// The file name of its generic profile in `Sources/Slicing/Profiles/`, and of the filled profile in a job's directory.
     var profileFileName: String { get }
     /// The command line after the executable. `wrapper` comes first when the slicer's progress needs one
     /// (`stdbuf -oL` for a slicer that buffers its standard output on a pipe).

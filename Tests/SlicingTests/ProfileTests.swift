@@ -57,13 +57,6 @@ import Testing
     @Test func curaRefusesWhatIsNotJSON() {
         #expect(throws: SlicingFailure.self) { _ = try FlatCuraDefinition(text: "layer_height = 0.2") }
     }
-
-    /// The profiles in the binary are the files in board/profiles/ (Scripts/embed-profiles.py).
-    @Test(arguments: SlicerKind.allCases) func embeddedProfilesMatchTheBoardFiles(kind: SlicerKind) throws {
-        let board = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("board/profiles/\(kind.adapter.profileFileName)")
-        #expect(try String(contentsOf: board, encoding: .utf8) == kind.genericProfile)
-    }
 }
 
 @Suite struct CuraHeaderTests {
