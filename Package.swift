@@ -82,7 +82,7 @@ let package = Package(
         ),
         .target(
             name: "Jobs",
-            dependencies: ["PrinterLink", "GCode", "GCodeFiles", "Content", "ContentContract", "Slicing",
+            dependencies: ["PrinterLink", "CivilTime", "GCode", "GCodeFiles", "Content", "ContentContract", "Slicing",
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
@@ -180,7 +180,7 @@ let package = Package(
                                                           .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                                                           .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]),
         .testTarget(name: "ManagerClientTests", dependencies: ["ManagerClient", "MulticastDNS", "Endpoint", "ThreeDPProtocol", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")]),
-        .testTarget(name: "JobsTests", dependencies: ["Jobs", "PrinterLink", "GCode", "VirtualPrinter", "Content",
+        .testTarget(name: "JobsTests", dependencies: ["Jobs", "CivilTime", "PrinterLink", "GCode", "VirtualPrinter", "Content",
                                                       .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ContentTests", dependencies: ["Content", "ContentContract", "Digest", "ContentServer",
                                                          .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,3 +1,4 @@
+import CivilTime
 import Foundation
 import GRDB
 
@@ -5,6 +6,18 @@ import GRDB
 /// writes, so that saving a job cannot carry the token anywhere else (a view, a log, a callback).
 struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "job"
+
+    /// GRDB's own text form, written and read without its DateFormatter (see `DatabaseTimestamp`).
+    static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
+        .custom { DatabaseTimestamp.text($0) }
+    }
+
+    static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy {
+        .custom { value in
+            if case .string(let text) = value.storage, let date = DatabaseTimestamp.date(text) { return date }
+            return Date.fromDatabaseValue(value)
+        }
+    }
 
     var id: String
     var serviceId: String

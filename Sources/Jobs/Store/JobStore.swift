@@ -1,3 +1,4 @@
+import CivilTime
 import Foundation
 import GRDB
 
@@ -182,7 +183,7 @@ public final class JobStore: Sendable {
         let records = try read { db in
             var request = JobRecord.filter(finished.contains(Column("state")))
             if let serviceId { request = request.filter(Column("serviceId") == serviceId) }
-            if let before { request = request.filter(Column("finishedAt") < before) }
+            if let before { request = request.filter(Column("finishedAt") < DatabaseTimestamp.text(before)) }
             return try request.order(Column("finishedAt").desc, Column("queuedOrder").desc).limit(limit).fetchAll(db)
         }
         var jobs: [PrintJob] = []
