@@ -23,7 +23,7 @@ public enum SHA256Digest {
         return Array(output.prefix(byteCount))
     }
 
-    /// The digest as 64 lowercase hex digits, the form stored in `tokens.json`.
+    /// The digest as 64 lowercase hex digits, the form the agent's database keeps of an access token.
     public static func hex(_ data: some Collection<UInt8>) throws(Failed) -> String {
         HexEncoding.lowercase(try digest(data))
     }
