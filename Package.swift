@@ -175,6 +175,7 @@ let package = Package(
         .testTarget(name: "VirtualPrinterTests", dependencies: ["VirtualPrinter", "GCode"]),
         .testTarget(name: "BoardTests", dependencies: ["Board", "CivilTime", "AgentConfig", "ServiceScope", "Content", "Jobs"]),
         .testTarget(name: "EndpointTests", dependencies: ["Endpoint", "ThreeDPProtocol", "ThreeDPSchemaValidation", "Jobs", "PrinterLink", "GCode", "Digest", "Content",
+                                                          .product(name: "GRDB", package: "GRDB.swift"),
                                                           .product(name: "Hummingbird", package: "hummingbird"),
                                                           .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                           .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),

@@ -15,7 +15,7 @@ public enum SHA256Digest {
         return Array(hash.finalize())
     }
 
-    /// The digest as 64 lowercase hex digits, the form tokens and selections carry.
+    /// The digest as 64 lowercase hex digits, the form the agent's database keeps of an access token.
     public static func hex(_ data: some Collection<UInt8>) -> String {
         HexEncoding.lowercase(digest(data))
     }

@@ -52,14 +52,16 @@ final class AgentUnderTest: AgentEndpoint, @unchecked Sendable {
             PrinterEntry(id: "vp\(index + 1)", port: printer.devicePath, baud: 1_000_000)
         }
         configureAgent(&configuration)
-        // A token paired before the start: tests can watch the printers come up through callbacks at once.
-        let harnessToken = try AccessTokenStore(directory: state).issue(label: "harness", now: Date()).token
         // What an earlier run (or a power cut) left in the state directory.
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try prepareState(state)
         var logger = logs.map { logs in Logger(label: "3dp-agent.test") { _ in logs.handler() } } ?? Logger(label: "3dp-agent.test")
         logger.logLevel = logs == nil ? .warning : .trace
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         var daemon = try AgentDaemon(configuration: configuration, logger: logger) { port in portSink.yield(port) }
+        // A token paired before the start, so tests can watch the printers come up through callbacks at once; in the
+        // database the daemon opened, which is a new one when the prepared state's could not be read.
+        let harnessToken = try AccessTokenStore(database: daemon.fleet.support.store).issue(label: "harness", now: Date()).token
         if let networkPolicy { daemon.networkPolicy = networkPolicy }
         let (stop, stopSink) = AsyncStream.makeStream(of: Void.self)
         let task = Task {

@@ -30,9 +30,13 @@ struct EndpointOverHTTPTests {
 
             // A code works once.
             #expect(try await agent.errorCode("pairing.complete", ["code": .string(code)]) == JSONRPCError.invalidOperationCode)
-            // The token file holds its hash, never the token.
-            let stored = try String(contentsOf: agent.stateDirectory.appendingPathComponent("tokens.json"), encoding: .utf8)
-            #expect(!stored.contains(token))
+            // The database holds its hash, never the token.
+            let database = agent.stateDirectory.appendingPathComponent("queue.sqlite")
+            let stored = try Data(contentsOf: database) + Data(contentsOf: URL(fileURLWithPath: database.path + "-wal"))
+            let hash = try AccessToken(value: token).sha256Hex()
+            #expect(stored.range(of: Data(hash.utf8)) != nil)
+            #expect(stored.range(of: Data(token.utf8)) == nil)
+            #expect(stored.range(of: Data(token.dropFirst(4).utf8)) == nil)
         }
     }
 

@@ -85,7 +85,10 @@ struct SpoolAndRestartTests {
     /// What a power cut can leave: a zero-length queue.sqlite. Before, SQLite took it for a new database and the
     /// agent started with an empty queue, no hold and no word.
     @Test func aZeroLengthQueueDatabaseIsKeptAsideAndEveryQueueHeld() async throws {
+        var pairedBefore: String?
         try await AgentUnderTest.with(prepareState: { state in
+            // The paired clients live in the same file: they are lost with it, and their Managers pair again.
+            pairedBefore = try AccessTokenStore(directory: state).issue(label: "lost", now: Date()).token
             let spool = state.appendingPathComponent("spool")
             try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
             _ = FileManager.default.createFile(atPath: state.appendingPathComponent("queue.sqlite").path, contents: Data())
@@ -95,6 +98,9 @@ struct SpoolAndRestartTests {
             let status = try await agent.result("printer.status", ["serviceId": "vp1"], token: agent.harnessToken)
             let hold = try #require(status["queueHold"]?.stringValue, "\(status)")
             #expect(hold.contains("the print queue database could not be read (the file is empty (0 bytes)"), "\(hold)")
+            #expect(hold.contains("Managers paired before must pair again"), "\(hold)")
+            let lost = try #require(pairedBefore)
+            #expect(try await agent.errorCode("printer.status", ["serviceId": "vp1"], token: lost) == JSONRPCError.authenticationFailedCode)
             let names = try FileManager.default.contentsOfDirectory(atPath: agent.stateDirectory.path)
             let keptAside = try #require(names.first { $0.hasPrefix("queue.sqlite.broken-") }, "\(names)")
             #expect(hold.contains(keptAside))

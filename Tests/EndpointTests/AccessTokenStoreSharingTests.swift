@@ -1,9 +1,12 @@
 @testable import Endpoint
 import Foundation
+import GRDB
+import Jobs
+import Logging
 import Testing
 
-/// The daemon and `3dp-agent pair --list/--revoke` are separate processes over one file; two stores over one
-/// directory stand in for them.
+/// The daemon and `3dp-agent pair --list/--revoke` are separate processes over one database; two stores over one
+/// directory (two SQLite connections, as two processes have) stand in for them.
 @Suite("Access token store shared with another process")
 struct AccessTokenStoreSharingTests {
     private let now = Date(timeIntervalSince1970: 1_795_000_000)
@@ -17,7 +20,7 @@ struct AccessTokenStoreSharingTests {
         let command = try AccessTokenStore(directory: directory.url)
         #expect(try command.revoke(id: issued.id))
         #expect(daemon.verify(token: issued.token, now: now) == nil)
-        #expect(daemon.list().isEmpty)
+        #expect(try daemon.list().isEmpty)
     }
 
     @Test func tokensIssuedElsewhereAreSeenAndNotOverwritten() throws {
@@ -28,25 +31,40 @@ struct AccessTokenStoreSharingTests {
         let fromDaemon = try daemon.issue(label: "daemon", now: now.addingTimeInterval(1))
         #expect(daemon.verify(token: fromOther.token, now: now) != nil)
         let reloaded = try AccessTokenStore(directory: directory.url)
-        #expect(Set(reloaded.list().map(\.id)) == [fromOther.id, fromDaemon.id])
+        #expect(Set(try reloaded.list().map(\.id)) == [fromOther.id, fromDaemon.id])
     }
 
-    @Test func deletingTheFileUnpairsEveryone() throws {
+    @Test func aLastUseWrittenAfterARevokeElsewhereDoesNotBringTheClientBack() throws {
         let directory = try StateDirectory()
-        let store = try AccessTokenStore(directory: directory.url)
-        let issued = try store.issue(label: "a", now: now)
-        try FileManager.default.removeItem(at: directory.tokensFile)
-        #expect(store.verify(token: issued.token, now: now) == nil)
+        let daemon = try AccessTokenStore(directory: directory.url)
+        let kept = try daemon.issue(label: "kept", now: now)
+        let revoked = try daemon.issue(label: "revoked", now: now)
+        _ = daemon.verify(token: kept.token, now: now)
+        _ = daemon.verify(token: revoked.token, now: now.addingTimeInterval(1))
+        #expect(try AccessTokenStore(directory: directory.url).revoke(id: revoked.id))
+        try daemon.flush()
+        #expect(try daemon.list().map(\.id) == [kept.id])
+        #expect(try AccessTokenStore(directory: directory.url).list().map(\.id) == [kept.id])
     }
 
-    @Test func aFileCorruptedWhileRunningKeepsTheTokensInMemory() throws {
+    @Test func aDatabaseThatFailsWhileRunningRefusesTokensAndEndsNoSession() throws {
         let directory = try StateDirectory()
-        let store = try AccessTokenStore(directory: directory.url)
+        let store = try AccessTokenStore(database: try JobStore(try DatabaseQueue(path: directory.databaseFile.path)))
         let issued = try store.issue(label: "a", now: now)
-        try directory.write("garbage")
         #expect(store.verify(token: issued.token, now: now) != nil)
+        // Another connection breaks what this one reads: every read and write of the paired clients fails now.
+        try DatabaseQueue(path: directory.databaseFile.path).write { try $0.execute(sql: "DROP TABLE pairedClient") }
+        #expect(store.verify(token: issued.token, now: now) == nil, "fails closed")
+        #expect(!store.isPaired(id: issued.id))
+        #expect(store.currentClientIDs() == nil, "not an empty set: that would end every session")
         #expect(throws: AccessTokenStoreError.self) { try store.issue(label: "b", now: now) }
-        #expect(try directory.contents() == "garbage", "a corrupt file is never overwritten")
+        #expect(throws: AccessTokenStoreError.self) { try store.list() }
+        let hub = EventHub(mailboxCapacity: 4)
+        let socket = CallbackMailbox(capacity: 4)
+        #expect(hub.attach(socket))
+        hub.assign(socket, toClient: issued.id)
+        #expect(RevocationWatch(tokens: store, hub: hub, logger: Logger(label: "test")).endRevokedClients() == 0)
+        #expect(socket.closing == nil)
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -82,7 +100,7 @@ struct AccessTokenStoreSharingTests {
         #expect(verified.1 == 20)
         try store.flush()
         let reloaded = try AccessTokenStore(directory: directory.url)
-        #expect(reloaded.list().count == 24)
-        #expect(reloaded.list() == store.list())
+        #expect(try reloaded.list().count == 24)
+        #expect(try reloaded.list() == store.list())
     }
 }

@@ -13,7 +13,27 @@ struct StateDirectory: ~Copyable {
         url = URL(fileURLWithPath: String(cString: made))
     }
 
+    /// Where agents before the one database kept their tokens; imported at the first start (`TokenFileImportTests`).
     var tokensFile: URL { url.appendingPathComponent("tokens.json") }
+    var databaseFile: URL { url.appendingPathComponent("queue.sqlite") }
+
+    /// Every byte of the database as it is on disk: the file and its write-ahead log.
+    func databaseBytes() throws -> String {
+        let wal = (try? Data(contentsOf: URL(fileURLWithPath: databaseFile.path + "-wal"))) ?? Data()
+        return String(decoding: try Data(contentsOf: databaseFile) + wal, as: UTF8.self)
+    }
+
+    /// When the database's files were last written, to the nanosecond.
+    func databaseWriteTimes() -> [String: Int] {
+        var times: [String: Int] = [:]
+        for suffix in ["", "-wal"] {
+            var status = stat()
+            if stat(databaseFile.path + suffix, &status) == 0 {
+                times[suffix] = status.st_mtim.tv_sec * 1_000_000_000 + status.st_mtim.tv_nsec
+            }
+        }
+        return times
+    }
 
     func contents() throws -> String {
         String(decoding: try Data(contentsOf: tokensFile), as: UTF8.self)
@@ -51,17 +71,17 @@ struct AccessTokenStoreTests {
         #expect(record.tokenSHA256 == AccessToken(value: issued.token).sha256Hex())
 
         let reloaded = try AccessTokenStore(directory: directory.url)
-        #expect(reloaded.list() == [record], "the first use is persisted at once")
+        #expect(try reloaded.list() == [record], "the first use is persisted at once")
         #expect(reloaded.verify(token: issued.token, now: at(6))?.id == issued.id)
     }
 
-    @Test func theFileHoldsHashesNeverTokens() throws {
+    @Test func theDatabaseHoldsHashesNeverTokens() throws {
         let directory = try StateDirectory()
         let store = try AccessTokenStore(directory: directory.url)
         let tokens = try (0..<3).map { try store.issue(label: "client \($0)", now: at(Double($0))).token }
         for token in tokens { _ = store.verify(token: token, now: at(100)) }
         try store.flush()
-        let file = try directory.contents()
+        let file = try directory.databaseBytes()
         for token in tokens {
             #expect(!file.contains(String(token.dropFirst(4))))
             #expect(file.contains(try AccessToken(value: token).sha256Hex()))
@@ -69,28 +89,30 @@ struct AccessTokenStoreTests {
         #expect(!file.contains("3dp_"))
     }
 
-    @Test func theFileIsOwnerOnlyAndNoTemporaryFileIsLeft() throws {
+    @Test func theDatabaseIsOwnerOnlyAndNoOtherFileIsMade() throws {
         let directory = try StateDirectory()
         let store = try AccessTokenStore(directory: directory.url)
         _ = try store.issue(label: "a", now: at(0))
         _ = try store.issue(label: "b", now: at(1))
-        var status = stat()
-        #expect(stat(directory.tokensFile.path, &status) == 0)
-        #expect(status.st_mode & 0o777 == 0o600)
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.url.path).sorted()
-        #expect(names == ["tokens.json", "tokens.lock"])
+        #expect(names == ["queue.sqlite", "queue.sqlite-shm", "queue.sqlite-wal"])
+        for name in names {
+            var status = stat()
+            #expect(stat(directory.url.appendingPathComponent(name).path, &status) == 0)
+            #expect(status.st_mode & 0o777 == 0o600, "\(name)")
+        }
     }
 
     @Test func aMissingStateDirectoryIsCreatedOwnerOnly() throws {
         let parent = try StateDirectory()
         let nested = parent.url.appendingPathComponent("var/lib/3dp-agent")
         let store = try AccessTokenStore(directory: nested)
-        #expect(store.list().isEmpty)
+        #expect(try store.list().isEmpty)
         _ = try store.issue(label: "a", now: at(0))
         var status = stat()
         #expect(stat(nested.path, &status) == 0)
         #expect(status.st_mode & 0o777 == 0o700)
-        #expect(FileManager.default.fileExists(atPath: nested.appendingPathComponent("tokens.json").path))
+        #expect(FileManager.default.fileExists(atPath: nested.appendingPathComponent("queue.sqlite").path))
     }
 
     @Test func aStateDirectoryThatIsAFileIsAnError() throws {
@@ -115,7 +137,7 @@ struct AccessTokenStoreTests {
         #expect(try !store.revoke(id: "00000000"))
 
         let reloaded = try AccessTokenStore(directory: directory.url)
-        #expect(reloaded.list().map(\.id) == [second.id])
+        #expect(try reloaded.list().map(\.id) == [second.id])
         #expect(reloaded.verify(token: first.token, now: at(3)) == nil)
         #expect(reloaded.verify(token: second.token, now: at(3)) != nil)
     }
@@ -139,7 +161,7 @@ struct AccessTokenStoreTests {
         for candidate in candidates {
             #expect(store.verify(token: candidate, now: at(1)) == nil, "\(candidate)")
         }
-        #expect(store.list().first?.lastUsedAt == nil, "a refused token touches no record")
+        #expect(try store.list().first?.lastUsedAt == nil, "a refused token touches no record")
     }
 
     @Test(arguments: [
@@ -165,6 +187,7 @@ struct AccessTokenStoreTests {
         #expect(path == directory.tokensFile.path)
         #expect(!reason.isEmpty)
         #expect(try directory.contents() == text)
+        #expect(!FileManager.default.fileExists(atPath: directory.tokensFile.path + ".migrated"), "not taken as imported")
     }
 
     @Test func anUnknownFormatIsAnError() throws {
@@ -175,13 +198,13 @@ struct AccessTokenStoreTests {
         }
     }
 
-    @Test func aHandWrittenFileLoads() throws {
+    @Test func aHandWrittenFileIsImported() throws {
         let directory = try StateDirectory()
         let token = try AccessToken.generate()
         let hash = token.sha256Hex()
         try directory.write(#"{"format":1,"tokens":[{"id":"0badf00d","label":"Cura","sha256":"\#(hash)","createdAt":"2026-11-18T10:00:00Z","lastUsedAt":"2026-11-19T10:00:00Z"}]}"#)
         let store = try AccessTokenStore(directory: directory.url)
-        let record = try #require(store.list().first)
+        let record = try #require(try store.list().first)
         #expect(record.id == "0badf00d")
         #expect(record.createdAt == ISO8601DateFormatter().date(from: "2026-11-18T10:00:00Z"))
         #expect(record.lastUsedAt == ISO8601DateFormatter().date(from: "2026-11-19T10:00:00Z"))
@@ -197,7 +220,7 @@ struct AccessTokenStoreTests {
         _ = store.verify(token: issued.token, now: at(1))
         #expect(try onDisk() == at(1), "the first use after start is written")
         _ = store.verify(token: issued.token, now: at(30))
-        #expect(store.list().first?.lastUsedAt == at(30))
+        #expect(try store.list().first?.lastUsedAt == at(30))
         #expect(try onDisk() == at(1), "not yet a minute since the last write")
         _ = store.verify(token: issued.token, now: at(61))
         #expect(try onDisk() == at(61))
@@ -210,11 +233,11 @@ struct AccessTokenStoreTests {
     @Test func aFlushWithNothingPendingDoesNotWrite() throws {
         let directory = try StateDirectory()
         let store = try AccessTokenStore(directory: directory.url)
-        _ = try store.issue(label: "a", now: at(0))
-        let before = try FileManager.default.attributesOfItem(atPath: directory.tokensFile.path)[.systemFileNumber] as? Int
+        let issued = try store.issue(label: "a", now: at(0))
+        _ = store.verify(token: issued.token, now: at(1))
+        let before = directory.databaseWriteTimes()
         try store.flush()
-        let after = try FileManager.default.attributesOfItem(atPath: directory.tokensFile.path)[.systemFileNumber] as? Int
-        #expect(before != nil && before == after, "no new file was renamed into place")
+        #expect(!before.isEmpty && directory.databaseWriteTimes() == before, "nothing reached the database's files")
     }
 
     @Test func timesAreKeptToTheSecond() throws {
@@ -222,7 +245,7 @@ struct AccessTokenStoreTests {
         let store = try AccessTokenStore(directory: directory.url)
         let issued = try store.issue(label: "a", now: at(0.75))
         #expect(store.verify(token: issued.token, now: at(2.5))?.lastUsedAt == at(2))
-        let record = try #require(store.list().first)
+        let record = try #require(try store.list().first)
         #expect(record.createdAt == at(0))
         #expect(try AccessTokenStore(directory: directory.url).list() == [record])
     }
@@ -240,7 +263,7 @@ struct AccessTokenStoreTests {
         let directory = try StateDirectory()
         let store = try AccessTokenStore(directory: directory.url)
         _ = try store.issue(label: raw, now: at(0))
-        #expect(store.list().first?.label == clean)
+        #expect(try store.list().first?.label == clean)
     }
 
     @Test func listIsOldestFirst() throws {
@@ -248,7 +271,7 @@ struct AccessTokenStoreTests {
         let store = try AccessTokenStore(directory: directory.url)
         let late = try store.issue(label: "late", now: at(50))
         let early = try store.issue(label: "early", now: at(10))
-        #expect(store.list().map(\.id) == [early.id, late.id])
+        #expect(try store.list().map(\.id) == [early.id, late.id])
     }
 
     @Test func anIdCollisionGetsALongerId() throws {
@@ -268,7 +291,7 @@ struct AccessTokenStoreTests {
         let directory = try StateDirectory()
         let store = try AccessTokenStore(directory: directory.url, random: ScriptedRandom(bytes: []))
         #expect(throws: AccessTokenStoreError.randomnessUnavailable) { try store.issue(label: "a", now: at(0)) }
-        #expect(store.list().isEmpty)
+        #expect(try store.list().isEmpty)
         #expect(!FileManager.default.fileExists(atPath: directory.tokensFile.path))
     }
 }

@@ -55,7 +55,7 @@ struct RevocationTests {
         #expect(session.credential == .rejected)
     }
 
-    @Test func aRevokeByAnotherStoreOverTheSameFileEndsTheClientThroughTheFileWatch() async throws {
+    @Test func aRevokeByAnotherStoreOverTheSameDatabaseEndsTheClientThroughTheFileWatch() async throws {
         let directory = try StateDirectory()
         let daemon = try AccessTokenStore(directory: directory.url)
         let issued = try daemon.issue(label: "plug-in", now: Date())

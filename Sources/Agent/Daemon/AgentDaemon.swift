@@ -62,7 +62,7 @@ public struct AgentDaemon: Sendable {
             ? try EndpointTLS(certificate: DeviceCertificateFiles(stateDirectory: stateDirectory.path)
                 .loadOrCreate(hostname: ProcessInfo.processInfo.hostName, logger: logger))
             : nil
-        let store = try JobStore.open(path: stateDirectory.appendingPathComponent("queue.sqlite").path)
+        let store = try JobStore.open(path: stateDirectory.appendingPathComponent(JobStore.fileName).path)
         if let setAside = store.setAside {
             // Loud on purpose: the queue, its holds and any interrupted job are gone; every printer's queue is held.
             logger.critical("\(setAside.description)")
@@ -135,7 +135,8 @@ public struct AgentDaemon: Sendable {
 
     private func runServices(stopWhen: (@Sendable () async -> Void)?) async throws {
         let stateDirectory = URL(fileURLWithPath: configuration.stateDirectory, isDirectory: true)
-        let tokens = try AccessTokenStore(directory: stateDirectory, logger: logger)
+        // The paired clients live in the queue's database; an older agent's tokens.json is imported once.
+        let tokens = try AccessTokenStore(database: fleet.support.store, importingFrom: stateDirectory, logger: logger)
         for entry in configuration.printers.entries {
             fleet.add(PrinterRoster.settings(for: entry, configuration: configuration))
         }

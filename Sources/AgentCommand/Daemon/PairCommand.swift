@@ -36,7 +36,7 @@ struct PairCommand: ParsableCommand {
         }
         Console.line(Self.certificateLine(stateDirectory: configuration.stateDirectory,
                                           servesTLS: configuration.servesTLS))
-        let records = store.list()
+        let records = try store.list()
         if records.isEmpty {
             Console.line("no Manager is paired (state directory \(configuration.stateDirectory))")
             return

@@ -50,19 +50,12 @@ public final class PrinterFleet: Sendable {
 }
 
 extension PrinterFleet {
-    /// Finished jobs, newest first: from the queue's database when there is one (it keeps more than memory does).
+    /// Finished jobs, newest first, from the queue's database (it keeps more than each printer's memory does).
     public func history(serviceId: String?, limit: Int) async throws(PrinterServiceError) -> [PrintJob] {
-        if let store = support.store {
-            do {
-                return try store.history(serviceId: serviceId, limit: limit)
-            } catch {
-                throw .invalidOperation("the print queue database failed: \(error)")
-            }
+        do {
+            return try support.store.history(serviceId: serviceId, limit: limit)
+        } catch {
+            throw .invalidOperation("the print queue database failed: \(error)")
         }
-        var finished: [PrintJob] = []
-        for service in services where serviceId == nil || service.serviceId == serviceId {
-            finished += await service.jobs(includeActive: false, includeFinished: true)
-        }
-        return Array(finished.sorted { ($0.finishedAt ?? .distantPast) > ($1.finishedAt ?? .distantPast) }.prefix(limit))
     }
 }

@@ -67,11 +67,9 @@ extension PrinterService {
     }
 
     private func forgetJob(_ jobId: String) {
-        tokensInMemory[jobId] = nil
         progressSavedAt[jobId] = nil
-        guard let store = support.store else { return }
         do {
-            try store.delete(jobId)
+            try support.store.delete(jobId)
         } catch {
             logger.error("cannot delete job \(jobId): \(error)")
         }

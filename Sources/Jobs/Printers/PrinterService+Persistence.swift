@@ -5,9 +5,8 @@ import Slicing
 /// or `kill -9` finds the queue as it was.
 extension PrinterService {
     func save(_ job: PrintJob) {
-        guard let store = support.store else { return }
         do {
-            try store.save(job)
+            try support.store.save(job)
             progressSavedAt[job.id] = job.state.isFinished ? nil : ContinuousClock.now
         } catch {
             logger.error("cannot save job \(job.id): \(error)")
@@ -27,9 +26,8 @@ extension PrinterService {
     }
 
     func saveHold() {
-        guard let store = support.store else { return }
         do {
-            try store.setHoldReason(queue.holdReason, serviceId: serviceId)
+            try support.store.setHoldReason(queue.holdReason, serviceId: serviceId)
         } catch {
             logger.error("cannot save the queue's hold: \(error)")
         }

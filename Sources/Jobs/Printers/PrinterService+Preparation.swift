@@ -23,15 +23,11 @@ extension PrinterService {
         let job = PrintJob(id: PrintJobID.make(), serviceId: serviceId, name: "", contentURI: contentServer,
                            content: ContentDescriptor(server: contentServer), state: .queued,
                            message: "waiting for \(server.name)", createdAt: Date())
-        if let store = support.store {
-            do {
-                try store.insert(job, token: token)
-            } catch {
-                logger.error("cannot save job \(job.id): \(error)")
-                throw .invalidOperation("the print queue database failed: \(error)")
-            }
-        } else {
-            tokensInMemory[job.id] = token
+        do {
+            try support.store.insert(job, token: token)
+        } catch {
+            logger.error("cannot save job \(job.id): \(error)")
+            throw .invalidOperation("the print queue database failed: \(error)")
         }
         let added = add(job)
         preparationWakeSink.yield()
@@ -202,19 +198,19 @@ extension PrinterService {
     }
 
     private func storedToken(_ jobId: String) -> String? {
-        if let store = support.store {
-            do {
-                return try store.token(for: jobId)
-            } catch {
-                logger.error("cannot read job \(jobId)'s token: \(error)")
-                return nil
-            }
+        do {
+            return try support.store.token(for: jobId)
+        } catch {
+            logger.error("cannot read job \(jobId)'s token: \(error)")
+            return nil
         }
-        return tokensInMemory[jobId]
     }
 
     private func forgetToken(_ jobId: String) {
-        tokensInMemory[jobId] = nil
-        try? support.store?.setToken(nil, for: jobId)
+        do {
+            try support.store.setToken(nil, for: jobId)
+        } catch {
+            logger.error("cannot forget job \(jobId)'s token: \(error)")
+        }
     }
 }

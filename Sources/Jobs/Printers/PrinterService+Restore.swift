@@ -12,10 +12,9 @@ extension PrinterService {
     /// nothing prints that a person did not see queued; so does one that was found unreadable at start and
     /// replaced (`JobStore.setAside`), and that hold is written to the new database. `crashedWhilePrinting` tells
     /// whether a job was on the printer when the agent died (or may have been: the database was lost).
-    static func restoredQueue(serviceId: String, store: JobStore?, logger: Logger)
+    static func restoredQueue(serviceId: String, store: JobStore, logger: Logger)
         -> (queue: PrinterQueue, crashedWhilePrinting: Bool)
     {
-        guard let store else { return (PrinterQueue(serviceId: serviceId), false) }
         do {
             let saved = try store.jobs(serviceId: serviceId)
             var queue = PrinterQueue(serviceId: serviceId, restoring: saved,

@@ -21,8 +21,6 @@ public actor PrinterService {
     let support: JobSupport
     var connection: PrinterConnection?
     var queue: PrinterQueue
-    /// Tokens of jobs whose content is still to be fetched, when there is no database to keep them in.
-    var tokensInMemory: [String: String] = [:]
     /// Wakes the preparation loop when a job joins the queue.
     let preparationWake: AsyncStream<Void>
     let preparationWakeSink: AsyncStream<Void>.Continuation

@@ -1,4 +1,3 @@
-import CivilTime
 import Foundation
 import GRDB
 
@@ -7,17 +6,8 @@ import GRDB
 struct JobRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "job"
 
-    /// GRDB's own text form, written and read without its DateFormatter (see `DatabaseTimestamp`).
-    static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
-        .custom { DatabaseTimestamp.text($0) }
-    }
-
-    static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy {
-        .custom { value in
-            if case .string(let text) = value.storage, let date = DatabaseTimestamp.date(text) { return date }
-            return Date.fromDatabaseValue(value)
-        }
-    }
+    static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy { StoredDates.encoding }
+    static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy { StoredDates.decoding }
 
     var id: String
     var serviceId: String

@@ -1,20 +1,37 @@
-import CivilTime
 import Foundation
 import GRDB
 
-/// The print queue on disk: every job of every printer, the content tokens still needed, and which queues wait
-/// for a person. SQLite in the state directory, so that a crash or `kill -9` loses at most the progress of the
-/// last second: the jobs, their order and their part files survive.
+/// The agent's database: every job of every printer, the content tokens still needed, which queues wait for a
+/// person, and the Managers paired with the agent (`JobStore+PairedClients`). SQLite in the state directory, so
+/// that a crash or `kill -9` loses at most the progress of the last second: the jobs, their order and their part
+/// files survive; and one file with SQLite's transactions for the daemon and `3dp-agent pair` beside it.
+///
+/// Built like GRDB's `AppDatabase`: over any `DatabaseWriter`, which the migrations bring up to date. The agent
+/// always has one: a file for the daemon, in memory for tests and for `3dp-agent print`.
 public final class JobStore: Sendable {
-    private let database: DatabaseQueue
+    /// The name of the database file in the state directory (it kept its name when the pairings moved in).
+    public static let fileName = "queue.sqlite"
+
+    private let database: any DatabaseWriter
+    /// The database file; nil for a database in memory. Another process's commit shows as a write to it or its
+    /// `-wal` (`RevocationWatch`).
+    public let path: String?
     /// Finished jobs kept per printer; older ones are deleted as new ones finish.
     public let historyLimit: Int
     /// Set when the file found at start could not be read and was kept aside: the queue it held is lost, so every
     /// printer's queue is held until a person has looked (`PrinterService`).
     public let setAside: SetAsideDatabase?
 
-    private init(database: DatabaseQueue, historyLimit: Int, setAside: SetAsideDatabase? = nil) throws(JobStoreError) {
+    /// A store over `database`, migrated to the current schema: a queue database of an older agent keeps its jobs.
+    public convenience init(_ database: any DatabaseWriter, historyLimit: Int = 1000) throws(JobStoreError) {
+        try self.init(database: database, path: database.path == ":memory:" ? nil : database.path,
+                      historyLimit: historyLimit)
+    }
+
+    private init(database: any DatabaseWriter, path: String?, historyLimit: Int,
+                 setAside: SetAsideDatabase? = nil) throws(JobStoreError) {
         self.database = database
+        self.path = path
         self.historyLimit = historyLimit
         self.setAside = setAside
         do {
@@ -29,15 +46,20 @@ public final class JobStore: Sendable {
     ///
     /// A file that is there but cannot be read — empty (a power cut), not SQLite, corrupt — is never taken for a
     /// new queue: it is renamed `<path>.broken-<UTC time>`, a new database is made, and `setAside` says so. A file
-    /// that cannot be opened at all (permissions, I/O errors) is an error: a new one would fail the same way.
-    public static func open(path: String, historyLimit: Int = 1000, now: Date = Date()) throws(JobStoreError) -> JobStore {
+    /// that cannot be opened at all (permissions, I/O errors) is an error: a new one would fail the same way. So is
+    /// an unreadable file when `keepingAsideWhenUnreadable` is false: `3dp-agent pair` beside a running daemon must
+    /// not move the daemon's database away.
+    public static func open(path: String, historyLimit: Int = 1000, now: Date = Date(),
+                            keepingAsideWhenUnreadable: Bool = true) throws(JobStoreError) -> JobStore {
         var found = FileManager.default.fileExists(atPath: path)
         var setAside: SetAsideDatabase?
         while true {
             do throws(OpenFailure) {
                 return try openChecked(path: path, historyLimit: historyLimit, existed: found, setAside: setAside)
             } catch let failure {
-                guard case .unreadable(let reason) = failure, setAside == nil else { throw failure.asStoreError(path) }
+                guard case .unreadable(let reason) = failure, setAside == nil, keepingAsideWhenUnreadable else {
+                    throw failure.asStoreError(path)
+                }
                 let keptAs = try SetAsideDatabase.setAside(path, now: now)
                 setAside = SetAsideDatabase(path: path, keptAs: keptAs, reason: reason)
                 found = false
@@ -86,7 +108,7 @@ public final class JobStore: Sendable {
             throw .other(.cannotOpen(path: path, reason: "\(error)"))
         }
         do throws(JobStoreError) {
-            return try JobStore(database: database, historyLimit: historyLimit, setAside: setAside)
+            return try JobStore(database: database, path: path, historyLimit: historyLimit, setAside: setAside)
         } catch {
             throw .other(error)
         }
@@ -113,7 +135,7 @@ public final class JobStore: Sendable {
     /// A store that lives as long as the process: for a printer served without a state directory.
     public static func inMemory(historyLimit: Int = 1000) throws(JobStoreError) -> JobStore {
         do {
-            return try JobStore(database: try DatabaseQueue(), historyLimit: historyLimit)
+            return try JobStore(try DatabaseQueue(), historyLimit: historyLimit)
         } catch let error as JobStoreError {
             throw error
         } catch {
@@ -183,7 +205,7 @@ public final class JobStore: Sendable {
         let records = try read { db in
             var request = JobRecord.filter(finished.contains(Column("state")))
             if let serviceId { request = request.filter(Column("serviceId") == serviceId) }
-            if let before { request = request.filter(Column("finishedAt") < DatabaseTimestamp.text(before)) }
+            if let before { request = request.filter(Column("finishedAt") < StoredDates.argument(before)) }
             return try request.order(Column("finishedAt").desc, Column("queuedOrder").desc).limit(limit).fetchAll(db)
         }
         var jobs: [PrintJob] = []
@@ -219,7 +241,7 @@ public final class JobStore: Sendable {
 
     // MARK: -
 
-    private func read<T>(_ body: (Database) throws -> T) throws(JobStoreError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(JobStoreError) -> T {
         do {
             return try database.read(body)
         } catch let error as JobStoreError {
@@ -229,7 +251,7 @@ public final class JobStore: Sendable {
         }
     }
 
-    private func write<T>(_ body: (Database) throws -> T) throws(JobStoreError) -> T {
+    func write<T>(_ body: (Database) throws -> T) throws(JobStoreError) -> T {
         do {
             return try database.write(body)
         } catch let error as JobStoreError {

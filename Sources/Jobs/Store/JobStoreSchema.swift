@@ -37,6 +37,20 @@ enum JobStoreSchema {
                 t.column("holdReason", .text)
             }
         }
+        migrator.registerMigration("v2: paired clients") { db in
+            // Moved in from `tokens.json` (imported at the first start, `TokenFileImport`), so that the daemon and
+            // `3dp-agent pair` share one file and SQLite's transactions instead of a lock file of their own.
+            try db.create(table: "pairedClient") { t in
+                // What `3dp-agent pair --revoke ID` takes: lowercase hex.
+                t.primaryKey("id", .text).check(sql: "length(id) > 0 AND id NOT GLOB '*[^0-9a-f]*'")
+                t.column("label", .text).notNull()
+                // SHA-256 of the token, lowercase hex: the token itself is never stored.
+                t.column("sha256", .text).notNull().unique()
+                    .check(sql: "length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'")
+                t.column("createdAt", .datetime).notNull()
+                t.column("lastUsedAt", .datetime)
+            }
+        }
         return migrator
     }
 }

@@ -19,7 +19,7 @@ public struct SetAsideDatabase: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        "the print queue database could not be read (\(reason)); it was kept as \(keptAs) and the agent started with an empty queue: jobs that were queued, printing or interrupted are not known any more — check the printer before releasing its queue"
+        "the print queue database could not be read (\(reason)); it was kept as \(keptAs) and the agent started with an empty queue: jobs that were queued, printing or interrupted are not known any more — check the printer before releasing its queue; Managers paired before must pair again"
     }
 
     /// Renames `path` (and its `-wal` and `-shm` files, when there are any) to `<path>.broken-<UTC time>`, with a

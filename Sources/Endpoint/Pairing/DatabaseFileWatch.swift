@@ -1,14 +1,29 @@
 import Foundation
 import Glibc
 
-/// Tells when `tokens.json` may have changed, whichever process changed it: inotify on the state directory (the
-/// file is replaced by a rename, so the directory is what to watch), plus a look every `fallbackInterval` in case
-/// an event was missed or inotify is unavailable. A dedicated thread waits in `poll(2)`, so no cooperative thread
-/// is ever blocked; it ends when the stream's consumer goes away.
-struct TokenFileWatch: Sendable {
-    let directory: String
-    var fileName: String = TokenFileIO.fileName
+/// Tells when the agent's database may have changed, whichever process changed it: inotify on its directory for
+/// writes to the database file and its `-wal` (in WAL mode every commit appends to the `-wal` file, so another
+/// process's commit is seen within milliseconds; GRDB's own observation sees only this process's writes), plus a
+/// look every `fallbackInterval` in case an event was missed or inotify is unavailable. A database in memory (no
+/// path) has only the fallback looks. A dedicated thread waits in `poll(2)`, so no cooperative thread is ever
+/// blocked; it ends when the stream's consumer goes away.
+struct DatabaseFileWatch: Sendable {
+    /// The directory that holds the database; nil for a database in memory.
+    let directory: String?
+    let fileNames: Set<String>
     var fallbackInterval: Duration = .seconds(5)
+
+    init(databasePath: String?, fallbackInterval: Duration = .seconds(5)) {
+        if let databasePath {
+            let file = URL(fileURLWithPath: databasePath)
+            directory = file.deletingLastPathComponent().path
+            fileNames = [file.lastPathComponent, file.lastPathComponent + "-wal"]
+        } else {
+            directory = nil
+            fileNames = []
+        }
+        self.fallbackInterval = fallbackInterval
+    }
 
     /// One element per change seen (or per fallback interval); consecutive changes may be merged into one. The
     /// watch is in place when this returns: a change made afterwards is never missed.
@@ -19,9 +34,9 @@ struct TokenFileWatch: Sendable {
             continuation.finish()
             return stream
         }
-        var created = inotify_init1(Int32(IN_CLOEXEC) | Int32(IN_NONBLOCK))
-        let mask = UInt32(IN_MOVED_TO | IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM)
-        if created >= 0, inotify_add_watch(created, directory, mask) < 0 {
+        var created = directory == nil ? -1 : inotify_init1(Int32(IN_CLOEXEC) | Int32(IN_NONBLOCK))
+        let mask = UInt32(IN_MODIFY | IN_MOVED_TO | IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_MOVED_FROM)
+        if created >= 0, let directory, inotify_add_watch(created, directory, mask) < 0 {
             close(created)
             created = -1
         }
@@ -44,7 +59,7 @@ struct TokenFileWatch: Sendable {
         return stream
     }
 
-    /// `notify` is -1 when inotify could not be set up: then only the fallback looks remain.
+    /// `notify` is -1 when inotify could not be set up (or there is no file): then only the fallback looks remain.
     private func loop(notify: Int32, stopReader: Int32, continuation: AsyncStream<Void>.Continuation) {
         let timeout = Int32(fallbackInterval.components.seconds * 1000
                             + fallbackInterval.components.attoseconds / 1_000_000_000_000_000)
@@ -70,7 +85,7 @@ struct TokenFileWatch: Sendable {
         }
     }
 
-    /// Drains the inotify queue; true when an event named the token file (or the queue overflowed).
+    /// Drains the inotify queue; true when an event named the database or its `-wal` (or the queue overflowed).
     private func readEvents(_ notify: Int32, into buffer: inout [UInt8]) -> Bool {
         var relevant = false
         while true {
@@ -85,7 +100,7 @@ struct TokenFileWatch: Sendable {
                 if mask & UInt32(IN_Q_OVERFLOW) != 0 { relevant = true }
                 let nameBytes = buffer[(offset + headerSize)..<min(count, offset + headerSize + length)]
                 let name = String(decoding: nameBytes.prefix { $0 != 0 }, as: UTF8.self)
-                if name == fileName { relevant = true }
+                if fileNames.contains(name) { relevant = true }
                 offset += headerSize + length
             }
         }
