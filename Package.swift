@@ -24,6 +24,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        // No traits: the default SubprocessFoundation would only add Data conveniences the agent does not use.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", exact: "1.0.2", traits: []),
+        // For `FilePath`, which swift-subprocess's API takes (and links anyway).
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -47,9 +51,17 @@ let package = Package(
         .target(name: "ThreeDPSchemaValidation", dependencies: ["ThreeDPProtocol"]),
         .target(name: "ContentContract"),
         .target(name: "ServiceScope"),
+        // Child processes through swift-subprocess: the long-lived child (start, lines, stop) several callers share.
+        .target(
+            name: "ChildProcesses",
+            dependencies: [.product(name: "Subprocess", package: "swift-subprocess"),
+                           .product(name: "SystemPackage", package: "swift-system")]
+        ),
         .target(
             name: "Slicing",
-            dependencies: ["GCode", "GCodeFiles", "CZlib", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["GCode", "GCodeFiles", "CZlib", "ChildProcesses", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Subprocess", package: "swift-subprocess"),
+                           .product(name: "SystemPackage", package: "swift-system")],
             // The generic profiles, carried in the binary so that an installed agent slices without a data folder;
             // the package also installs them under /usr/share/3dp-agent/profiles. The Cura overrides are the input
             // of Scripts/cura-flatten-definition.py, which made the flat definition.
@@ -126,8 +138,8 @@ let package = Package(
         .target(
             name: "Benchmarks",
             dependencies: [
-                "Agent", "CommandSupport", "Board", "CivilTime", "AgentConfig", "Content", "ContentContract", "ContentServer",
-                "Endpoint", "GCode",
+                "Agent", "ChildProcesses", "CommandSupport", "Board", "CivilTime", "AgentConfig", "Content", "ContentContract",
+                "ContentServer", "Endpoint", "GCode",
                 "Jobs", "ManagerClient", "PrinterLink", "ServiceScope", "Slicing", "ThreeDPProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -167,7 +179,7 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "ModuleMapTests"),
+        .testTarget(name: "ModuleMapTests", dependencies: ["ChildProcesses"]),
         .testTarget(name: "ServiceScopeTests", dependencies: ["ServiceScope"]),
         .testTarget(name: "GCodeTests", dependencies: ["GCode", "GCodeFiles"]),
         .testTarget(name: "SlicingTests", dependencies: ["Slicing", "GCode", "GCodeFiles", "CZlib", .product(name: "Logging", package: "swift-log")], exclude: ["Fixtures"]),
@@ -183,15 +195,15 @@ let package = Package(
         .testTarget(name: "ManagerClientTests", dependencies: ["ManagerClient", "MulticastDNS", "Endpoint", "ThreeDPProtocol", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")]),
         .testTarget(name: "JobsTests", dependencies: ["Jobs", "CivilTime", "PrinterLink", "GCode", "VirtualPrinter", "Content",
                                                       .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ContentTests", dependencies: ["Content", "ContentContract", "Digest", "ContentServer",
+        .testTarget(name: "ContentTests", dependencies: ["ChildProcesses", "Content", "ContentContract", "Digest", "ContentServer",
                                                          .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                          .product(name: "NIOCore", package: "swift-nio")]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "MulticastDNS", "ThreeDPSchemaValidation", "AgentConfig", "ServiceScope", "PrinterLink", "VirtualPrinter", "GCode", "Jobs", "Endpoint", "ThreeDPProtocol",
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "ChildProcesses", "MulticastDNS", "ThreeDPSchemaValidation", "AgentConfig", "ServiceScope", "PrinterLink", "VirtualPrinter", "GCode", "Jobs", "Endpoint", "ThreeDPProtocol",
                                                        "ManagerClient", "CommandSupport", "Board", "Content", "ContentServer", "Slicing",
                                                        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                        .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                        .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")]),
-        .testTarget(name: "ContentServerTests", dependencies: ["ContentServer", "ServiceScope", "Content", "ContentContract", "Digest",
+        .testTarget(name: "ContentServerTests", dependencies: ["ChildProcesses", "ContentServer", "ServiceScope", "Content", "ContentContract", "Digest",
                                                                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                                .product(name: "Hummingbird", package: "hummingbird"),
                                                                .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChildProcesses
 import CommandSupport
 import Content
 import ContentContract
@@ -71,27 +72,28 @@ struct BenchDownloadCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: folder) }
         try Self.writeContent(megabytes: sizeMB, to: root.appendingPathComponent(Self.contentId).path)
 
-        let server = try ContentServerProcess(binary: serverBinary, root: root.path, contentId: Self.contentId)
-        defer { server.stop() }
-        let selection = try await Self.selection(server: server.baseURL, token: server.token)
-        let size = selection.size
+        let (measured, uri) = try await ContentServerProcess.with(binary: serverBinary, root: root.path, contentId: Self.contentId) { server in
+            let selection = try await Self.selection(server: server.baseURL, token: server.token)
+            let size = selection.size
 
-        var measured: [Run] = []
-        for index in 0..<runs {
-            let curlFile = spool.appendingPathComponent("curl-\(index).gcode").path
-            let curlSeconds = try await Self.curl(uri: selection.uri, token: server.token, to: curlFile)
-            let curlSize = (try? FileManager.default.attributesOfItem(atPath: curlFile)[.size] as? Int64) ?? -1
-            try? FileManager.default.removeItem(atPath: curlFile)
-            guard curlSize == size else { throw ValidationError("curl wrote \(curlSize) bytes, expected \(size)") }
+            var measured: [Run] = []
+            for index in 0..<runs {
+                let curlFile = spool.appendingPathComponent("curl-\(index).gcode").path
+                let curlSeconds = try await Self.curl(uri: selection.uri, token: server.token, to: curlFile)
+                let curlSize = (try? FileManager.default.attributesOfItem(atPath: curlFile)[.size] as? Int64) ?? -1
+                try? FileManager.default.removeItem(atPath: curlFile)
+                guard curlSize == size else { throw ValidationError("curl wrote \(curlSize) bytes, expected \(size)") }
 
-            let final = spool.appendingPathComponent("agent-\(index).gcode").path
-            let agent = try await Self.agent(executable: executable.path, server: server.baseURL, token: server.token,
-                                             part: final + ".part", final: final)
-            try? FileManager.default.removeItem(atPath: final)
-            guard agent.bytes == size else { throw ValidationError("the agent downloaded \(agent.bytes) bytes, expected \(size)") }
-            measured.append(Run(curlMBps: Self.megabytesPerSecond(size, curlSeconds),
-                                agentMBps: Self.megabytesPerSecond(size, agent.transferSeconds),
-                                agentSyncSeconds: agent.syncSeconds, agentPeakResidentBytes: agent.peakResidentBytes))
+                let final = spool.appendingPathComponent("agent-\(index).gcode").path
+                let agent = try await Self.agent(executable: executable.path, server: server.baseURL, token: server.token,
+                                                 part: final + ".part", final: final)
+                try? FileManager.default.removeItem(atPath: final)
+                guard agent.bytes == size else { throw ValidationError("the agent downloaded \(agent.bytes) bytes, expected \(size)") }
+                measured.append(Run(curlMBps: Self.megabytesPerSecond(size, curlSeconds),
+                                    agentMBps: Self.megabytesPerSecond(size, agent.transferSeconds),
+                                    agentSyncSeconds: agent.syncSeconds, agentPeakResidentBytes: agent.peakResidentBytes))
+            }
+            return (measured, selection.uri)
         }
         let ratio = Self.median(measured.map { $0.agentMBps / $0.curlMBps })
         let peak = measured.map(\.agentPeakResidentBytes).max() ?? 0
@@ -99,7 +101,7 @@ struct BenchDownloadCommand: AsyncParsableCommand {
                       agentMedianMBps: Self.median(measured.map(\.agentMBps)), medianRatio: ratio,
                       agentPeakResidentBytes: peak, ratioTargetMet: ratio >= Self.ratioTarget,
                       residentTargetMet: peak < Self.residentTargetBytes),
-               uri: selection.uri)
+               uri: uri)
     }
 
     /// Pseudo-random bytes (incompressible, so no layer can cheat), a MiB block at a time.
@@ -138,24 +140,22 @@ struct BenchDownloadCommand: AsyncParsableCommand {
 
     /// `curl -s -o FILE` with the token; its own `time_total`.
     static func curl(uri: String, token: String, to file: String) async throws -> Double {
-        let output = try await ChildProcess.run("/usr/bin/env", ["curl", "-s", "-f", "-o", file, "-w", "%{time_total}",
-                                                                 "-H", "Authorization: Bearer \(token)", uri])
-        guard output.status == 0, let seconds = Double(output.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))
-        else { throw ValidationError("curl failed (exit \(output.status)): \(output.standardError)") }
+        let output = await ChildProcess.run("/usr/bin/env", ["curl", "-s", "-f", "-o", file, "-w", "%{time_total}",
+                                                             "-H", "Authorization: Bearer \(token)", uri])
+        guard output.exit == ChildProcess.Exit(code: 0, signalled: false), let seconds = Double(output.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))
+        else { throw ValidationError("curl failed (\(output.exit)): \(output.standardError)") }
         return seconds
     }
 
     static func agent(executable: String, server: String, token: String, part: String,
                       final: String) async throws -> BenchDownloadClientCommand.Report {
-        var environment = ProcessInfo.processInfo.environment
-        environment[BenchDownloadClientCommand.tokenVariable] = token
-        let output = try await ChildProcess.run(executable, ["bench", "download-client", "--server", server,
-                                                             "--part", part, "--final", final],
-                                                environment: environment)
-        guard output.status == 0,
+        let output = await ChildProcess.run(executable, ["bench", "download-client", "--server", server,
+                                                         "--part", part, "--final", final],
+                                            environment: [BenchDownloadClientCommand.tokenVariable: token])
+        guard output.exit == ChildProcess.Exit(code: 0, signalled: false),
               let report = try? JSONDecoder().decode(BenchDownloadClientCommand.Report.self,
                                                      from: Data(output.standardOutput.utf8))
-        else { throw ValidationError("the agent's download failed (exit \(output.status)): \(output.standardError)") }
+        else { throw ValidationError("the agent's download failed (\(output.exit)): \(output.standardError)") }
         return report
     }
 
@@ -278,97 +278,30 @@ struct BenchDownloadClientCommand: AsyncParsableCommand {
 }
 
 /// The reference content server as a child process, with a token issued for the bench's content.
-final class ContentServerProcess {
-    let process = Process()
+struct ContentServerProcess {
     let baseURL: String
     let token: String
-    private let output = Pipe()
 
-    init(binary: String, root: String, contentId: String) throws {
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["--root", root, "--listen", "127.0.0.1:0", "--admin-key", UUID().uuidString,
-                             "--token-lifetime", "86400", "--issue", contentId]
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let handle = output.fileHandleForReading
-        var baseURL: String?
-        var token: String?
-        while baseURL == nil || token == nil {
-            guard let line = Self.readLine(handle) else { break }
-            if line.hasPrefix("3dp-content-server: serving"), let at = line.range(of: " at ", options: .backwards) {
-                baseURL = String(line[at.upperBound...])
-            } else if line.hasPrefix("token for"), let colon = line.range(of: "): ") {
-                token = String(line[colon.upperBound...])
-            }
-        }
-        guard let baseURL, let token else {
-            process.terminate()
-            throw ValidationError("the content server did not start (\(binary))")
-        }
-        self.baseURL = baseURL
-        self.token = token
-        // Whatever else it prints must not fill the pipe and stall it.
-        Thread.detachNewThread { while !handle.availableData.isEmpty {} }
-    }
-
-    private static func readLine(_ handle: FileHandle) -> String? {
-        var line: [UInt8] = []
-        while true {
-            let byte = handle.readData(ofLength: 1)
-            guard let first = byte.first else { return line.isEmpty ? nil : String(decoding: line, as: UTF8.self) }
-            if first == UInt8(ascii: "\n") { return String(decoding: line, as: UTF8.self) }
-            line.append(first)
-        }
-    }
-
-    func stop() {
-        if process.isRunning { process.interrupt() }
-        process.waitUntilExit()
-    }
-}
-
-/// A child process run to its end on a thread of its own, its output collected, so that no thread of the
-/// cooperative pool blocks on it.
-enum ChildProcess {
-    struct Output: Sendable {
-        var status: Int32
-        var standardOutput: String
-        var standardError: String
-    }
-
-    static func run(_ executable: String, _ arguments: [String],
-                    environment: [String: String]? = nil) async throws -> Output {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: executable)
-                process.arguments = arguments
-                if let environment { process.environment = environment }
-                let output = Pipe()
-                let errors = Pipe()
-                process.standardOutput = output
-                process.standardError = errors
-                do {
-                    try process.run()
-                } catch {
-                    continuation.resume(throwing: error)
-                    return
+    /// Runs `body` once the server serves, and stops the server (SIGINT, as a person would) however `body` ends.
+    static func with<Result>(binary: String, root: String, contentId: String,
+                             _ body: (ContentServerProcess) async throws -> Result) async throws -> Result {
+        let child = ChildProcess(binary, ["--root", root, "--listen", "127.0.0.1:0", "--admin-key", UUID().uuidString,
+                                          "--token-lifetime", "86400", "--issue", contentId])
+        return try await child.stopping(with: SIGINT) {
+            var baseURL: String?
+            var token: String?
+            while baseURL == nil || token == nil, let line = await child.standardOutput.next() {
+                if line.hasPrefix("3dp-content-server: serving"), let at = line.range(of: " at ", options: .backwards) {
+                    baseURL = String(line[at.upperBound...])
+                } else if line.hasPrefix("token for"), let colon = line.range(of: "): ") {
+                    token = String(line[colon.upperBound...])
                 }
-                // Both pipes drain at once: a child that fills one while this thread waits on the other would stall.
-                let errorText = Locked(Data())
-                let errorsRead = DispatchSemaphore(value: 0)
-                Thread.detachNewThread {
-                    errorText.withLock { $0 = errors.fileHandleForReading.readDataToEndOfFile() }
-                    errorsRead.signal()
-                }
-                let outputData = output.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                errorsRead.wait()
-                continuation.resume(returning: Output(status: process.terminationStatus,
-                                                      standardOutput: String(decoding: outputData, as: UTF8.self),
-                                                      standardError: String(decoding: errorText.withLock { $0 }, as: UTF8.self)))
             }
+            guard let baseURL, let token else {
+                await child.stop(SIGINT)
+                throw ValidationError("the content server did not start (\(binary)): \(child.standardError.text)")
+            }
+            return try await body(ContentServerProcess(baseURL: baseURL, token: token))
         }
     }
 }

@@ -64,26 +64,25 @@ struct BenchEventsCommand: AsyncParsableCommand {
         // The job must outlast both windows, the start and the subscribers' connecting: at 115200 baud the dense
         // lines go at about 320 a second, so 500 a second of planned time leaves a wide margin.
         let file = try DenseGCode.write(lines: Int((2 * seconds + 60) * 500), to: folder.appendingPathComponent("job.gcode").path)
-        let simulator = try SimulatorProcess(arguments: ["--baud", "\(Self.baud)", "--time-scale", "50"])
-        defer { _ = simulator.stop() }
+        let result = try await SimulatorProcess.with(arguments: ["--baud", "\(Self.baud)", "--time-scale", "50"]) { simulator in
+            let stateDirectory = folder.appendingPathComponent("state", isDirectory: true)
+            try FileManager.default.createDirectory(at: stateDirectory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            let token = try AccessTokenStore(directory: stateDirectory).issue(label: "bench events", now: Date()).token
 
-        let stateDirectory = folder.appendingPathComponent("state", isDirectory: true)
-        try FileManager.default.createDirectory(at: stateDirectory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        let token = try AccessTokenStore(directory: stateDirectory).issue(label: "bench events", now: Date()).token
+            var configuration = AgentConfiguration.defaults(stateDirectory: stateDirectory.path, hostname: "bench")
+            configuration.listen = ListenAddress(host: "127.0.0.1", port: 0)
+            configuration.events.statusInterval = .milliseconds(statusIntervalMilliseconds)
+            configuration.printers.autodetect = false
+            configuration.printers.entries = [PrinterEntry(id: Self.serviceId, port: simulator.devicePath, baud: Self.baud)]
+            // Every subscriber comes from 127.0.0.1: room for all of them under the per-address cap.
+            configuration.endpointAccess.maxConnectionsPerAddress = clients + 16
+            configuration.endpointAccess.maxConnections = max(configuration.endpointAccess.maxConnections, clients + 64)
 
-        var configuration = AgentConfiguration.defaults(stateDirectory: stateDirectory.path, hostname: "bench")
-        configuration.listen = ListenAddress(host: "127.0.0.1", port: 0)
-        configuration.events.statusInterval = .milliseconds(statusIntervalMilliseconds)
-        configuration.printers.autodetect = false
-        configuration.printers.entries = [PrinterEntry(id: Self.serviceId, port: simulator.devicePath, baud: Self.baud)]
-        // Every subscriber comes from 127.0.0.1: room for all of them under the per-address cap.
-        configuration.endpointAccess.maxConnectionsPerAddress = clients + 16
-        configuration.endpointAccess.maxConnections = max(configuration.endpointAccess.maxConnections, clients + 64)
-
-        let daemon = try AgentDaemon(configuration: configuration, logger: Logger(label: "3dp-agent"))
-        let result = try await daemon.withRunning { port in
-            try await measure(daemon: daemon, port: port, job: file, token: token)
+            let daemon = try AgentDaemon(configuration: configuration, logger: Logger(label: "3dp-agent"))
+            return try await daemon.withRunning { port in
+                try await measure(daemon: daemon, port: port, job: file, token: token)
+            }
         }
         report(result)
     }
@@ -103,27 +102,30 @@ struct BenchEventsCommand: AsyncParsableCommand {
                                wall: WallClock.nanoseconds() - baselineStart.wall)
         try await expectPrinting(service, during: "the baseline window")
 
-        let subscribers = try SubscribersProcess(port: port, clients: clients, seconds: seconds, token: token)
-        var lines = subscribers.lines.makeAsyncIterator()
-        var windowStart: (cpu: Int64, wall: Int64)?
-        var agentCPU: Double?
-        var subscriberReport: SubscriberReport?
-        while let line = await lines.next() {
-            switch line {
-            case BenchEventsClientsCommand.measuringLine:
-                windowStart = (ProcessCPU.nanoseconds(), WallClock.nanoseconds())
-            case BenchEventsClientsCommand.windowEndLine:
-                if let start = windowStart {
-                    agentCPU = percent(cpu: ProcessCPU.nanoseconds() - start.cpu, wall: WallClock.nanoseconds() - start.wall)
+        let (subscriberReport, agentCPU, errors, exit) = try await SubscribersProcess.with(
+            port: port, clients: clients, seconds: seconds, token: token
+        ) { subscribers in
+            var windowStart: (cpu: Int64, wall: Int64)?
+            var agentCPU: Double?
+            var subscriberReport: SubscriberReport?
+            while let line = await subscribers.standardOutput.next() {
+                switch line {
+                case BenchEventsClientsCommand.measuringLine:
+                    windowStart = (ProcessCPU.nanoseconds(), WallClock.nanoseconds())
+                case BenchEventsClientsCommand.windowEndLine:
+                    if let start = windowStart {
+                        agentCPU = percent(cpu: ProcessCPU.nanoseconds() - start.cpu, wall: WallClock.nanoseconds() - start.wall)
+                    }
+                    try await expectPrinting(service, during: "the subscribers' window")
+                default:
+                    subscriberReport = try? JSONDecoder().decode(SubscriberReport.self, from: Data(line.utf8))
                 }
-                try await expectPrinting(service, during: "the subscribers' window")
-            default:
-                subscriberReport = try? JSONDecoder().decode(SubscriberReport.self, from: Data(line.utf8))
             }
+            let exit = await subscribers.exit
+            return (subscriberReport, agentCPU, subscribers.standardError.text, exit)
         }
-        let errors = subscribers.finish()
         guard let subscriberReport, let agentCPU else {
-            throw ValidationError("the subscribers did not report (exit \(subscribers.process.terminationStatus)): \(errors)")
+            throw ValidationError("the subscribers did not report (exit \(exit)): \(errors)")
         }
         return Result(
             clients: clients, seconds: seconds, statusIntervalMilliseconds: statusIntervalMilliseconds,

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChildProcesses
 import CommandSupport
 import ContentServer
 import Endpoint
@@ -83,19 +84,18 @@ struct BenchFootprintCommand: AsyncParsableCommand {
             try BenchDownloadCommand.writeContent(megabytes: downloadMB, to: contents.appendingPathComponent("large.gcode").path)
         }
         let token = try AccessTokenStore(directory: state).issue(label: "bench footprint", now: Date()).token
-        let simulator = try SimulatorProcess(arguments: ["--baud", "\(Self.baud)", "--time-scale", "50"])
-        defer { _ = simulator.stop() }
-
-        let settings = ContentServerSettings(root: contents.path, port: 0, adminKey: UUID().uuidString,
-                                             tokenLifetime: .seconds(86_400))
-        let result = try await ContentServer.serve(settings, logger: Logger(label: "bench.content")) { content in
-            let config = folder.appendingPathComponent("agent.toml").path
-            try Self.configuration(state: state.path, printer: simulator.devicePath, contentServer: content.baseURL,
-                                   clients: clients).write(toFile: config, atomically: true, encoding: .utf8)
-            let launcher = agentLauncher.map { $0.split(separator: " ").map(String.init) } ?? []
-            let agent = try AgentProcess(config: config, launcher: launcher)
-            defer { agent.stop() }
-            return try await measure(agent: agent, content: content, token: token)
+        let result = try await SimulatorProcess.with(arguments: ["--baud", "\(Self.baud)", "--time-scale", "50"]) { simulator in
+            let settings = ContentServerSettings(root: contents.path, port: 0, adminKey: UUID().uuidString,
+                                                 tokenLifetime: .seconds(86_400))
+            return try await ContentServer.serve(settings, logger: Logger(label: "bench.content")) { content in
+                let config = folder.appendingPathComponent("agent.toml").path
+                try Self.configuration(state: state.path, printer: simulator.devicePath, contentServer: content.baseURL,
+                                       clients: clients).write(toFile: config, atomically: true, encoding: .utf8)
+                let launcher = agentLauncher.map { $0.split(separator: " ").map(String.init) } ?? []
+                return try await AgentProcess.with(config: config, launcher: launcher) { agent in
+                    try await measure(agent: agent, content: content, token: token)
+                }
+            }
         }
         report(result)
     }
@@ -156,20 +156,23 @@ struct BenchFootprintCommand: AsyncParsableCommand {
             try await Self.waitUntil("the job prints", within: .seconds(120)) {
                 try await Self.state(of: printJob, session: session) == "printing"
             }
-            let subscribers = try SubscribersProcess(port: agent.port, clients: clients, seconds: printSeconds, token: token)
-            var lines = subscribers.lines.makeAsyncIterator()
-            var windowStart: (cpu: Int64, wall: Int64)?
-            var cpuPercent: Double?
-            while let line = await lines.next() {
-                if line == BenchEventsClientsCommand.measuringLine {
-                    windowStart = (try ProcessTimes.cpuNanoseconds(pid: agent.pid), WallClock.nanoseconds())
-                } else if line == BenchEventsClientsCommand.windowEndLine, let start = windowStart {
-                    let cpu = try ProcessTimes.cpuNanoseconds(pid: agent.pid) - start.cpu
-                    cpuPercent = Double(cpu) / Double(WallClock.nanoseconds() - start.wall) * 100
+            let (cpuPercent, printing, errors) = try await SubscribersProcess.with(
+                port: agent.port, clients: clients, seconds: printSeconds, token: token
+            ) { subscribers in
+                var windowStart: (cpu: Int64, wall: Int64)?
+                var cpuPercent: Double?
+                while let line = await subscribers.standardOutput.next() {
+                    if line == BenchEventsClientsCommand.measuringLine {
+                        windowStart = (try ProcessTimes.cpuNanoseconds(pid: agent.pid), WallClock.nanoseconds())
+                    } else if line == BenchEventsClientsCommand.windowEndLine, let start = windowStart {
+                        let cpu = try ProcessTimes.cpuNanoseconds(pid: agent.pid) - start.cpu
+                        cpuPercent = Double(cpu) / Double(WallClock.nanoseconds() - start.wall) * 100
+                    }
                 }
+                let printing = try MemorySample.read(pid: agent.pid)
+                await subscribers.stop()
+                return (cpuPercent, printing, subscribers.standardError.text)
             }
-            let printing = try MemorySample.read(pid: agent.pid)
-            let errors = subscribers.finish()
             guard let cpuPercent else { throw ValidationError("the subscribers did not report: \(errors)") }
             guard try await Self.state(of: printJob, session: session) == "printing" else {
                 throw ValidationError("the job stopped printing during the window: the figures would not be a print's")
@@ -326,62 +329,36 @@ enum ProcessTimes {
 }
 
 /// `3dp-agent run --config FILE` as a child, as systemd runs it; the port and the start time come from its log.
-final class AgentProcess {
-    let process = Process()
+struct AgentProcess {
+    let pid: Int32
     let port: Int
     let listeningMilliseconds: Double
     let binaryBytes: Int64
-    var pid: Int32 { process.processIdentifier }
-    private let errors = Pipe()
 
-    init(config: String, launcher: [String] = []) throws {
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        binaryBytes = (try? FileManager.default.attributesOfItem(atPath: executable.path)[.size] as? Int64) ?? 0
-        if let program = launcher.first {
-            // Through env, so that the launcher is looked up on PATH; it execs the agent in the same process.
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [program] + launcher.dropFirst() + [executable.path, "run", "--config", config]
-        } else {
-            process.executableURL = executable
-            process.arguments = ["run", "--config", config]
-        }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
+    /// Runs `body` once the agent listens, and stops the agent (SIGTERM) however `body` ends.
+    static func with<Result>(config: String, launcher: [String] = [],
+                             _ body: (AgentProcess) async throws -> Result) async throws -> Result {
+        let executable = SimulatorProcess.executable
+        let binaryBytes = (try? FileManager.default.attributesOfItem(atPath: executable)[.size] as? Int64) ?? 0
         let started = ContinuousClock.now
-        try process.run()
-        let handle = errors.fileHandleForReading
-        var port: Int?
-        var text: [String] = []
-        var pending: [UInt8] = []
-        reading: while port == nil {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            for byte in chunk {
-                guard byte == UInt8(ascii: "\n") else { pending.append(byte); continue }
-                let line = String(decoding: pending, as: UTF8.self)
-                pending.removeAll()
-                text.append(line)
-                if let range = line.range(of: "3DP-1 endpoint listening on ") {
-                    // "host:port", then perhaps metadata; an IPv6 host has colons of its own.
-                    let address = line[range.upperBound...].prefix { $0 != " " }
-                    port = address.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }
-                    break reading
-                }
+        // A launcher goes through env, so that it is looked up on PATH; it execs the agent in the same process.
+        let child = launcher.isEmpty ? ChildProcess(executable, ["run", "--config", config])
+            : ChildProcess("/usr/bin/env", launcher + [executable, "run", "--config", config])
+        return try await child.stopping {
+            // The agent logs on standard error; the rest of its log is drained and kept (bounded) by the child.
+            let listening = await child.standardError.first { $0.contains("3DP-1 endpoint listening on ") }
+            let elapsed = ContinuousClock.now - started
+            guard let listening, let range = listening.range(of: "3DP-1 endpoint listening on "),
+                  // "host:port", then perhaps metadata; an IPv6 host has colons of its own.
+                  let port = listening[range.upperBound...].prefix(while: { $0 != " " }).split(separator: ":").last
+                      .flatMap({ Int($0.prefix { $0.isNumber }) }),
+                  let pid = await child.processID else {
+                await child.stop()
+                throw ValidationError("3dp-agent run did not start listening: \(child.standardError.text)")
             }
+            let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            return try await body(AgentProcess(pid: pid, port: port, listeningMilliseconds: milliseconds,
+                                               binaryBytes: binaryBytes))
         }
-        let elapsed = ContinuousClock.now - started
-        guard let port else {
-            process.terminate()
-            throw ValidationError("3dp-agent run did not start listening: \(text.joined(separator: "\n"))")
-        }
-        self.port = port
-        listeningMilliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        // Whatever else it logs must not fill the pipe and stall it.
-        Thread.detachNewThread { while !handle.availableData.isEmpty {} }
-    }
-
-    func stop() {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
     }
 }

@@ -1,5 +1,6 @@
 import Agent
 import ArgumentParser
+import ChildProcesses
 import CommandSupport
 import Foundation
 import GCode
@@ -117,12 +118,12 @@ struct BenchSerialCommand: AsyncParsableCommand {
     }
 
     private func measure(_ benchCase: Case, file: String, seed: UInt64) async throws -> Measurement {
-        let simulator = try SimulatorProcess(arguments: benchCase.simulator + ["--time-scale", "50", "--seed", String(seed)])
-        defer { _ = simulator.stop() }
-        let session = try PrintSession(file: file, port: simulator.devicePath, baudRate: benchCase.baud ?? 115_200,
-                                       settings: benchCase.settings)
         let clock = JobClock()
-        let result = try await session.run { event in clock.note(event) }
+        let result = try await SimulatorProcess.with(arguments: benchCase.simulator + ["--time-scale", "50", "--seed", String(seed)]) { simulator in
+            let session = try PrintSession(file: file, port: simulator.devicePath, baudRate: benchCase.baud ?? 115_200,
+                                           settings: benchCase.settings)
+            return try await session.run { event in clock.note(event) }
+        }
         guard result.outcome == .completed, let start = clock.start, let end = clock.end else {
             throw ValidationError("the benchmark print did not complete: \(result.outcome)")
         }
@@ -146,16 +147,10 @@ struct BenchSerialCommand: AsyncParsableCommand {
         let count = memoryFileMB * 1_000_000 / 29 + 1
         let file = try DenseGCode.write(lines: count, to: "\(folder)/dense-\(memoryFileMB)MB.gcode")
         let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
-        let simulator = try SimulatorProcess(arguments: ["--buffer", "16", "--rx-buffer", "1024", "--advanced-ok", "--time-scale", "50"])
-        defer { _ = simulator.stop() }
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        child.arguments = ["print", "--port", simulator.devicePath, "--window", "16", "--rx-buffer", "1025", file]
-        let output = Pipe()
-        child.standardOutput = output
-        try child.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        child.waitUntilExit()
+        let text = try await SimulatorProcess.with(arguments: ["--buffer", "16", "--rx-buffer", "1024", "--advanced-ok", "--time-scale", "50"]) { simulator in
+            await ChildProcess.run(SimulatorProcess.executable, ["print", "--port", simulator.devicePath, "--window", "16",
+                                                                 "--rx-buffer", "1025", file]).standardOutput
+        }
         let summary = text.split(separator: "\n").last.map(String.init) ?? "no output"
         Console.line("  streaming a \(size / 1_000_000) MB file with 3dp-agent print: \(summary)")
     }

@@ -27,7 +27,7 @@ struct BenchSliceCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let choice = SlicerChoice(configured: slicer) else { throw ValidationError("unknown slicer '\(slicer)'") }
-        let installed = try SlicerDiscovery.find(choice)
+        let installed = try await SlicerDiscovery.find(choice)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("3dp-bench-slice-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -53,11 +53,11 @@ public struct DemoCommand: AsyncParsableCommand {
         if let model {
             selected = URL(fileURLWithPath: model).lastPathComponent
             guard ModelFormat(fileName: selected) != nil else { throw ValidationError("--model takes an .stl, .3mf or .obj file") }
-            let slicer = try SlicerDiscovery.find(.automatic)
+            let slicer = try await SlicerDiscovery.find(.automatic)
             try FileManager.default.copyItem(atPath: model, toPath: contents.appendingPathComponent(selected).path)
             size = (try FileManager.default.attributesOfItem(atPath: model)[.size] as? Int) ?? 0
             Console.line("slicer     \(slicer)")
-        } else if !gcode, let slicer = try? SlicerDiscovery.find(.automatic) {
+        } else if !gcode, let slicer = try? await SlicerDiscovery.find(.automatic) {
             // A slicer on this machine: the seed flow's last step, slicing on the board, is part of the demo.
             selected = SampleModel.fileName
             let block = SampleModel.stl()

@@ -1,4 +1,6 @@
 import Foundation
+import Subprocess
+import SystemPackage
 
 /// A slicer found on the board.
 public struct InstalledSlicer: Sendable, Equatable, CustomStringConvertible {
@@ -38,23 +40,23 @@ public enum SlicerChoice: Sendable, Equatable {
 public enum SlicerDiscovery {
     /// The slicer to use, or why there is none.
     public static func find(_ choice: SlicerChoice, path configuredPath: String? = nil,
-                            searchPath: String? = ProcessInfo.processInfo.environment["PATH"]) throws(SlicingFailure) -> InstalledSlicer {
+                            searchPath: String? = ProcessInfo.processInfo.environment["PATH"]) async throws(SlicingFailure) -> InstalledSlicer {
         switch choice {
         case .kind(let kind):
             if let configuredPath {
                 guard isExecutable(configuredPath) else {
                     throw .slicerMissing("\(kind) is configured at \(configuredPath), which is not an executable file")
                 }
-                return InstalledSlicer(kind: kind, executablePath: configuredPath, version: version(of: kind, at: configuredPath))
+                return InstalledSlicer(kind: kind, executablePath: configuredPath, version: await version(of: kind, at: configuredPath))
             }
             guard let path = locate(kind, searchPath: searchPath) else {
                 throw .slicerMissing("\(kind) is configured but not installed (\(kind.programNames.joined(separator: " or ")) is not on PATH; Debian: apt-get install \(debianPackage(kind)))")
             }
-            return InstalledSlicer(kind: kind, executablePath: path, version: version(of: kind, at: path))
+            return InstalledSlicer(kind: kind, executablePath: path, version: await version(of: kind, at: path))
         case .automatic:
             for kind in SlicerKind.preference {
                 if let path = locate(kind, searchPath: searchPath) {
-                    return InstalledSlicer(kind: kind, executablePath: path, version: version(of: kind, at: path))
+                    return InstalledSlicer(kind: kind, executablePath: path, version: await version(of: kind, at: path))
                 }
             }
             throw .slicerMissing("none of PrusaSlicer, CuraEngine or Slic3r is installed (Debian: apt-get install prusa-slicer, cura-engine or slic3r)")
@@ -85,25 +87,26 @@ public enum SlicerDiscovery {
         return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG && access(path, X_OK) == 0
     }
 
-    /// Asks the slicer. A slicer that does not answer within a few seconds is still used, with an unknown version.
-    public static func version(of kind: SlicerKind, at path: String) -> String {
+    /// Asks the slicer; "unknown" when it cannot be run. Its output (standard error merged in) is read to its end,
+    /// so that a long help text cannot stall it on a full pipe; the first 64 KB are searched.
+    public static func version(of kind: SlicerKind, at path: String) async -> String {
         let arguments: [String]
         switch kind {
         case .prusaSlicer: arguments = ["--help"]
         case .curaEngine: arguments = ["help"]
         case .slic3r: arguments = ["--version"]
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { return "unknown" }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return parseVersion(kind, output: String(decoding: data.prefix(64 * 1024), as: UTF8.self)) ?? "unknown"
+        let kept = 64 * 1024
+        let result = try? await Subprocess.run(.path(FilePath(path)), arguments: Arguments(arguments), input: .none,
+                                               output: .sequence, error: .combinedWithOutput) { execution in
+            var output: [UInt8] = []
+            for try await buffer in execution.standardOutput where output.count < kept {
+                buffer.withUnsafeBytes { output.append(contentsOf: $0.prefix(kept - output.count)) }
+            }
+            return output
+        }
+        guard let output = result?.closureResult else { return "unknown" }
+        return parseVersion(kind, output: String(decoding: output, as: UTF8.self)) ?? "unknown"
     }
 
     /// `PrusaSlicer-2.5.0+UNKNOWN based on Slic3r`, `Cura_SteamEngine version 4.13.0`, `1.3.0`.

@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 import Glibc
 
@@ -30,11 +31,11 @@ final class AvahiSandbox: @unchecked Sendable {
         let namespace = "3dp-lan-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(namespace)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try run("/usr/sbin/ip", ["netns", "add", namespace])
+        try await run("/usr/sbin/ip", ["netns", "add", namespace])
         do {
             // Multicast on the namespace's loopback, and a route for the mDNS group through it.
-            try run("/usr/sbin/ip", ["-n", namespace, "link", "set", "lo", "up", "multicast", "on"])
-            try run("/usr/sbin/ip", ["-n", namespace, "route", "add", "224.0.0.0/4", "dev", "lo"])
+            try await run("/usr/sbin/ip", ["-n", namespace, "link", "set", "lo", "up", "multicast", "on"])
+            try await run("/usr/sbin/ip", ["-n", namespace, "route", "add", "224.0.0.0/4", "dev", "lo"])
             let socket = directory.appendingPathComponent("system_bus_socket").path
             try busConfiguration(socket: socket).write(to: directory.appendingPathComponent("bus.conf"), atomically: true, encoding: .utf8)
             try avahiConfiguration.write(to: directory.appendingPathComponent("avahi.conf"), atomically: true, encoding: .utf8)
@@ -46,7 +47,7 @@ final class AvahiSandbox: @unchecked Sendable {
             }
             return AvahiSandbox(namespace: namespace, directory: directory, busAddress: address, bus: bus)
         } catch {
-            try? run("/usr/sbin/ip", ["netns", "del", namespace])
+            try? await run("/usr/sbin/ip", ["netns", "del", namespace])
             throw error
         }
     }
@@ -81,21 +82,14 @@ final class AvahiSandbox: @unchecked Sendable {
     func tearDown() async {
         if let avahi { await avahi.stop() }
         await bus.stop()
-        try? Self.run("/usr/sbin/ip", ["netns", "del", namespace])
+        try? await Self.run("/usr/sbin/ip", ["netns", "del", namespace])
         try? FileManager.default.removeItem(at: directory)
     }
 
-    private static func run(_ program: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw AgentTestError("\(program) \(arguments.joined(separator: " ")) failed: \(text)")
+    private static func run(_ program: String, _ arguments: [String]) async throws {
+        let finished = await ChildProcess.run(program, arguments)
+        guard finished.exit == ChildProcess.Exit(code: 0, signalled: false) else {
+            throw AgentTestError("\(program) \(arguments.joined(separator: " ")) failed (\(finished.exit)): \(finished.standardError)")
         }
     }
 

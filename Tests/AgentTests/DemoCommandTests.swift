@@ -25,7 +25,7 @@ import Testing
 
     /// With a slicer installed (CI installs them), the README's first command shows slicing on the board too.
     @Test func withASlicerInstalledTheDemoSlicesItsModelThenPrintsIt() async throws {
-        _ = try SlicingThroughTheEndpointTests.requireSlicer()
+        _ = try await SlicingThroughTheEndpointTests.requireSlicer()
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("3dp-demo-home-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: home) }

@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func aSliceCutByKill9SlicesAgainFromTheSpoolAfterTheRestart() async throws {
-        _ = try SlicingThroughTheEndpointTests.requireSlicer()
+        _ = try await SlicingThroughTheEndpointTests.requireSlicer()
         let model = Self.sphere(radius: 12, rings: 170, segments: 170)
         try await Crash.withPrinterAndContent(baud: 1_000_000, ["ball.stl": model], faults: .none) { printer, server, setup in
             var agent = try await Crash.startAgent(setup, printer)

@@ -13,9 +13,9 @@ import Testing
     typealias Flow = PrintStartTests
     typealias Collect = PrintingThroughTheEndpointTests
 
-    static func requireSlicer() throws -> InstalledSlicer {
+    static func requireSlicer() async throws -> InstalledSlicer {
         do {
-            return try SlicerDiscovery.find(.automatic)
+            return try await SlicerDiscovery.find(.automatic)
         } catch {
             // Skipped with the reason, not passed: CI installs all three slicers.
             try Test.cancel("this test needs a slicer: \(error.description)")
@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func anSTLSelectionIsSlicedAndPrinted() async throws {
-        let slicer = try Self.requireSlicer()
+        let slicer = try await Self.requireSlicer()
         try await Flow.withAgentAndContent(["cube.stl": Self.box(x: 12, y: 12, z: 2)]) { agent, server, spool in
             let subscription = try await Flow.subscribe(agent)
             let jobId = try #require(try await Flow.start(agent, server, contentId: "cube.stl")["job"]?["jobId"]?.stringValue)
@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test func aModelTooBigFailsBeforeSlicingWithBothSizes() async throws {
-        _ = try Self.requireSlicer()
+        _ = try await Self.requireSlicer()
         try await Flow.withAgentAndContent(["tower.stl": Self.box(x: 10, y: 10, z: 400)]) { agent, server, spool in
             let subscription = try await Flow.subscribe(agent)
             let jobId = try #require(try await Flow.start(agent, server, contentId: "tower.stl")["job"]?["jobId"]?.stringValue)
@@ -77,7 +77,7 @@ import Testing
     }
 
     @Test func garbageFailsClearlyAndKeepsNothing() async throws {
-        _ = try Self.requireSlicer()
+        _ = try await Self.requireSlicer()
         try await Flow.withAgentAndContent([:], binaryFiles: ["noise.stl": (0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 7919 &+ 13) }]) { agent, server, spool in
             let subscription = try await Flow.subscribe(agent)
             let jobId = try #require(try await Flow.start(agent, server, contentId: "noise.stl")["job"]?["jobId"]?.stringValue)
@@ -91,7 +91,7 @@ import Testing
 
     /// print.stop while the slicer runs: it ends at once (SIGTERM) and the spool is left empty.
     @Test func stoppingAJobWhileItIsSlicedEndsTheSlicer() async throws {
-        _ = try Self.requireSlicer()
+        _ = try await Self.requireSlicer()
         let sphere = try sphereSTL()
         try await Flow.withAgentAndContent([:], binaryFiles: ["ball.stl": sphere]) { agent, server, spool in
             let subscription = try await Flow.subscribe(agent)
@@ -123,7 +123,7 @@ import Testing
     /// SIGTERM's graceful shutdown while a model is sliced: the slicer ends with the agent, and the job stays
     /// `slicing` on disk (it slices again after the restart, see SlicingCrashRecoveryTests).
     @Test func shuttingDownTheAgentEndsTheSlicer() async throws {
-        _ = try Self.requireSlicer()
+        _ = try await Self.requireSlicer()
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("3dp-content-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }

@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 import Glibc
 import Testing
@@ -12,33 +13,14 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         try Data("G28\n".utf8).write(to: root.appendingPathComponent("part.gcode"))
 
-        let process = Process()
-        process.executableURL = try Self.executable()
-        process.arguments = ["--root", root.path, "--listen", "127.0.0.1:0"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        let (ended, endedSink) = AsyncStream.makeStream(of: Void.self)
-        process.terminationHandler = { _ in endedSink.yield() }
-        try process.run()
-
+        let child = ChildProcess(try Self.executable().path, ["--root", root.path, "--listen", "127.0.0.1:0"])
         // The server says where it serves once it is bound; the signal comes after that.
-        let reader = output.fileHandleForReading
-        let announced = await Task.detached { () -> Bool in
-            var text = ""
-            while !text.contains("serving") {
-                let chunk = reader.availableData
-                if chunk.isEmpty { return false }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
-            return true
-        }.value
+        let announced = await child.standardOutput.first { $0.contains("serving") } != nil
         #expect(announced, "the server ended before it said where it serves")
-        kill(process.processIdentifier, signal)
-        var waits = ended.makeAsyncIterator()
-        await waits.next()
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0)
+        child.signal(signal)
+        let exit = await child.exit
+        #expect(!exit.signalled)
+        #expect(exit.code == 0)
     }
 
     /// The built `3dp-content-server`, next to the test bundle or in a `debug` folder above it.

@@ -1,3 +1,4 @@
+import ChildProcesses
 import ContentServer
 import Foundation
 import Testing
@@ -47,16 +48,8 @@ struct ContentServerTLSTests {
 enum Tool {
     static func exists(_ path: String) -> Bool { FileManager.default.isExecutableFile(atPath: path) }
 
-    /// Runs a tool to its end, output discarded; its exit status.
+    /// Runs a tool to its end, output discarded; its exit status (the signal's number when one ended it).
     static func run(_ path: String, _ arguments: [String]) async throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        return try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
+        await ChildProcess.run(path, arguments).exit.code
     }
 }

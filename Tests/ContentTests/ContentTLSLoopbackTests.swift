@@ -1,3 +1,4 @@
+import ChildProcesses
 import Content
 import ContentServer
 import Foundation
@@ -7,19 +8,14 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(1)))
 struct ContentTLSLoopbackTests {
     /// A self-signed certificate for 127.0.0.1 made with the `openssl` command line tool.
-    static func makeCertificate(in folder: URL) throws -> (certificate: String, key: String) {
+    static func makeCertificate(in folder: URL) async throws -> (certificate: String, key: String) {
         let certificate = folder.appendingPathComponent("server.pem").path
         let key = folder.appendingPathComponent("server.key").path
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        openssl.arguments = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+        let openssl = await ChildProcess.run("/usr/bin/env", ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
                              "-nodes", "-keyout", key, "-out", certificate, "-days", "1", "-subj", "/CN=127.0.0.1",
-                             "-addext", "subjectAltName=IP:127.0.0.1"]
-        openssl.standardOutput = FileHandle.nullDevice
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        try #require(openssl.terminationStatus == 0, "openssl could not make a certificate")
+                             "-addext", "subjectAltName=IP:127.0.0.1"])
+        try #require(openssl.exit == ChildProcess.Exit(code: 0, signalled: false),
+                     "openssl could not make a certificate: \(openssl.standardError)")
         return (certificate, key)
     }
 
@@ -27,7 +23,7 @@ struct ContentTLSLoopbackTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("content-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (certificate, key) = try Self.makeCertificate(in: folder)
+        let (certificate, key) = try await Self.makeCertificate(in: folder)
 
         try await LoopbackContent.with(tls: (certificatePath: certificate, keyPath: key)) { content in
             let base = content.server.baseURL

@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 
 /// The table of `docs/modules.md`: each target's row and the project targets it may depend on.
@@ -52,23 +53,15 @@ struct PackageTargets {
 
     /// `swift package dump-package` evaluates the manifest alone. `describe` would give the same targets, but it
     /// takes the lock on `.build` that the running `swift test` holds, and would wait for ever.
-    static func load() throws -> PackageTargets {
+    static func load() async throws -> PackageTargets {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("module-map-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["swift", "package", "--package-path", ModuleMap.packageRoot.path,
-                             "--scratch-path", scratch.path, "dump-package"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ModuleMap.Malformed(description: "swift package dump-package exited with \(process.terminationStatus)")
+        let dumped = await ChildProcess.run("/usr/bin/env", ["swift", "package", "--package-path", ModuleMap.packageRoot.path,
+                                                             "--scratch-path", scratch.path, "dump-package"])
+        guard dumped.exit == ChildProcess.Exit(code: 0, signalled: false) else {
+            throw ModuleMap.Malformed(description: "swift package dump-package ended with \(dumped.exit): \(dumped.standardError)")
         }
-        return try PackageTargets(json: data)
+        return try PackageTargets(json: Data(dumped.standardOutput.utf8))
     }
 
     init(json: Data) throws {

@@ -4,9 +4,9 @@ import Testing
 /// DESIGN.md §2: "a layer may import only what its row names, and a test checks it". The rows are
 /// `docs/modules.md`'s.
 @Suite struct ModuleMapTests {
-    @Test func everyTargetDependsOnlyOnWhatItsRowNames() throws {
+    @Test func everyTargetDependsOnlyOnWhatItsRowNames() async throws {
         let map = try ModuleMap.load()
-        let package = try PackageTargets.load()
+        let package = try await PackageTargets.load()
         let targets = package.targets.filter { $0.type != "test" }
         #expect(!targets.isEmpty)
         for target in targets {

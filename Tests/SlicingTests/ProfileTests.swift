@@ -99,21 +99,21 @@ import Testing
         #expect(SlicerChoice(configured: "cura") == nil)
     }
 
-    @Test func automaticPrefersPrusaSlicerAndSaysWhatIsMissing() throws {
+    @Test func automaticPrefersPrusaSlicerAndSaysWhatIsMissing() async throws {
         let directory = try ModelFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        #expect(throws: SlicingFailure.slicerMissing("none of PrusaSlicer, CuraEngine or Slic3r is installed (Debian: apt-get install prusa-slicer, cura-engine or slic3r)")) {
-            _ = try SlicerDiscovery.find(.automatic, searchPath: directory)
+        await #expect(throws: SlicingFailure.slicerMissing("none of PrusaSlicer, CuraEngine or Slic3r is installed (Debian: apt-get install prusa-slicer, cura-engine or slic3r)")) {
+            _ = try await SlicerDiscovery.find(.automatic, searchPath: directory)
         }
         for name in ["slic3r", "CuraEngine"] {
             try "#!/bin/sh\necho 9.9.9\n".write(toFile: "\(directory)/\(name)", atomically: true, encoding: .utf8)
             chmod("\(directory)/\(name)", 0o755)
         }
-        let found = try SlicerDiscovery.find(.automatic, searchPath: directory)
+        let found = try await SlicerDiscovery.find(.automatic, searchPath: directory)
         #expect(found.kind == .curaEngine)
         #expect(found.executablePath == "\(directory)/CuraEngine")
-        #expect(throws: SlicingFailure.self) { _ = try SlicerDiscovery.find(.kind(.prusaSlicer), searchPath: directory) }
-        #expect(throws: SlicingFailure.self) { _ = try SlicerDiscovery.find(.kind(.slic3r), path: "\(directory)/nothing", searchPath: directory) }
-        #expect(try SlicerDiscovery.find(.kind(.slic3r), path: "\(directory)/slic3r").version == "9.9.9")
+        await #expect(throws: SlicingFailure.self) { _ = try await SlicerDiscovery.find(.kind(.prusaSlicer), searchPath: directory) }
+        await #expect(throws: SlicingFailure.self) { _ = try await SlicerDiscovery.find(.kind(.slic3r), path: "\(directory)/nothing", searchPath: directory) }
+        #expect(try await SlicerDiscovery.find(.kind(.slic3r), path: "\(directory)/slic3r").version == "9.9.9")
     }
 }

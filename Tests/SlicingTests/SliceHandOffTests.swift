@@ -7,7 +7,13 @@ import Testing
 
 /// Real slices with every slicer installed here (CI installs all three; a missing one is reported, not passed).
 @Suite(.serialized, .timeLimit(.minutes(5))) struct SliceHandOffTests {
-    static let installed: [InstalledSlicer] = SlicerKind.allCases.compactMap { try? SlicerDiscovery.find(.kind($0)) }
+    private func installed(_ kind: SlicerKind) async throws -> InstalledSlicer {
+        guard let slicer = try? await SlicerDiscovery.find(.kind(kind)) else {
+            // Skipped with the reason, not passed: CI installs all three.
+            try Test.cancel("\(kind) is not installed here (apt-get install \(SlicerDiscovery.debianPackage(kind))): this case needs it")
+        }
+        return slicer
+    }
     static let volume = PrintableVolume(x: 200, y: 200, z: 200)
 
     final class Reports: @unchecked Sendable {
@@ -15,14 +21,6 @@ import Testing
         var all: [SlicingProgress] = []
         func add(_ progress: SlicingProgress) { lock.withLock { all.append(progress) } }
         var list: [SlicingProgress] { lock.withLock { all } }
-    }
-
-    private func installed(_ kind: SlicerKind) throws -> InstalledSlicer {
-        guard let slicer = Self.installed.first(where: { $0.kind == kind }) else {
-            // Skipped with the reason, not passed: CI installs all three.
-            try Test.cancel("\(kind) is not installed here (apt-get install \(SlicerDiscovery.debianPackage(kind))): this case needs it")
-        }
-        return slicer
     }
 
     private func model(_ format: ModelFormat, ascii: Bool = false, mesh: TriangleMesh, in directory: String) throws -> String {
@@ -48,7 +46,7 @@ import Testing
     }
 
     @Test(arguments: cases) func slicesEveryFormat(kind: SlicerKind, format: ModelFormat, ascii: Bool) async throws {
-        let slicer = try installed(kind)
+        let slicer = try await installed(kind)
         let directory = try ModelFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let box = ModelFixtures.box(SIMD3(-300, -300, 5), SIMD3(-280, -285, 15))  // far off the bed: slicers centre it
@@ -76,7 +74,7 @@ import Testing
     }
 
     @Test(arguments: SlicerKind.allCases) func tooBigFailsBeforeSlicing(kind: SlicerKind) async throws {
-        let slicer = try installed(kind)
+        let slicer = try await installed(kind)
         let directory = try ModelFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = try model(.stl, mesh: ModelFixtures.box(SIMD3(0, 0, 0), SIMD3(50, 50, 250)), in: directory)
@@ -89,7 +87,7 @@ import Testing
     }
 
     @Test(arguments: SlicerKind.allCases) func garbageAndEmpty(kind: SlicerKind) async throws {
-        let slicer = try installed(kind)
+        let slicer = try await installed(kind)
         let directory = try ModelFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = "\(directory)/part.stl"
@@ -102,7 +100,7 @@ import Testing
 
     /// An address-space limit far below what the slicer needs: the slice fails as a memory limit, not as a crash.
     @Test(arguments: SlicerKind.allCases) func memoryLimit(kind: SlicerKind) async throws {
-        let slicer = try installed(kind)
+        let slicer = try await installed(kind)
         let directory = try ModelFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = try model(.stl, mesh: ModelFixtures.sphere(radius: 30, rings: 60, segments: 60), in: directory)
@@ -126,7 +124,7 @@ import Testing
 
     /// Stopped in the middle: the slicer ends within its grace period, no part file, no slicer directory.
     @Test(arguments: SlicerKind.allCases) func cancelMidSliceLeavesNothing(kind: SlicerKind) async throws {
-        let slicer = try installed(kind)
+        let slicer = try await installed(kind)
         let directory = try ModelFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = try model(.stl, mesh: ModelFixtures.sphere(radius: 60, rings: 150, segments: 150), in: directory)

@@ -137,9 +137,10 @@ public actor LANPublication {
         child.task.cancel()
     }
 
-    /// Runs the child with the project's subprocess runner (`SlicerProcess`, made for slicers but not tied to
-    /// them): in a process group of its own, signals unblocked, both outputs drained line by line, SIGTERM then
-    /// SIGKILL when its task is cancelled. No nice level and no memory limit: it is small and must keep up.
+    /// Runs the child with the slicer's runner (`SlicerProcess`, on swift-subprocess, made for slicers but not tied
+    /// to them): in a process group of its own, signals unblocked, both outputs drained line by line, SIGTERM to
+    /// the group then SIGKILL when its task is cancelled. No nice level and no memory limit: it is small and must
+    /// keep up.
     private func spawn() {
         guard let advertisement = desired else { return }
         let path = environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"]

@@ -68,7 +68,7 @@ struct SliceCommand: AsyncParsableCommand {
         guard let choice = SlicerChoice(configured: configured) else {
             throw ValidationError("--slicer must be auto, prusaslicer, curaengine or slic3r, not '\(configured)'")
         }
-        let installed = try SlicerDiscovery.find(choice, path: slicer == nil ? configuration?.slicing.path : nil)
+        let installed = try await SlicerDiscovery.find(choice, path: slicer == nil ? configuration?.slicing.path : nil)
         let profileText = try printerProfile.map { try String(contentsOfFile: $0, encoding: .utf8) }
 
         let outputURL = URL(fileURLWithPath: output)

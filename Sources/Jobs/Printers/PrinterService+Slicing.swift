@@ -22,7 +22,7 @@ extension PrinterService {
         }
         let slicer: InstalledSlicer
         do {
-            slicer = try SlicerDiscovery.find(slicing.choice, path: slicing.path)
+            slicer = try await SlicerDiscovery.find(slicing.choice, path: slicing.path)
         } catch {
             return fail(jobId, error.description)
         }

@@ -69,16 +69,16 @@ import ThreeDPProtocol
         let gcode = StatusPageFixtures.gcode(moves: 1500)
         try await StatusPageFixtures.withAgentAndContent(["part.gcode": gcode, "second.gcode": StatusPageFixtures.gcode(moves: 50)],
                                                          moveTimeScale: 6) { agent, server in
-            let driver = try await ChromeDriver.start()
-            defer { driver.stop() }
-            let browser = try await BrowserSession.open(driver: driver)
-            do {
-                try await Self.desktop(browser, agent: agent, server: server)
-            } catch {
+            try await ChromeDriver.with { driver in
+                let browser = try await BrowserSession.open(driver: driver)
+                do {
+                    try await Self.desktop(browser, agent: agent, server: server)
+                } catch {
+                    await browser.close()
+                    throw error
+                }
                 await browser.close()
-                throw error
             }
-            await browser.close()
         }
     }
 
@@ -181,19 +181,19 @@ extension StatusPageBrowserTests {
         try Self.requireBrowser()
         try await StatusPageFixtures.withAgentAndContent(["part.gcode": StatusPageFixtures.gcode(moves: 1500)], printers: 2,
                                                          moveTimeScale: 6) { agent, server in
-            let driver = try await ChromeDriver.start()
-            defer { driver.stop() }
-            // The board's own name as the agent knows it (its host name), resolved by the browser to loopback.
-            let name = ProcessInfo.processInfo.hostName + ".local"
-            let browser = try await BrowserSession.open(driver: driver, phone: BrowserSession.Phone(),
-                                                        hostRules: "MAP \(name) 127.0.0.1, MAP rebound.example 127.0.0.1")
-            do {
-                try await Self.phone(browser, name: name, agent: agent, server: server)
-            } catch {
+            try await ChromeDriver.with { driver in
+                // The board's own name as the agent knows it (its host name), resolved by the browser to loopback.
+                let name = ProcessInfo.processInfo.hostName + ".local"
+                let browser = try await BrowserSession.open(driver: driver, phone: BrowserSession.Phone(),
+                                                            hostRules: "MAP \(name) 127.0.0.1, MAP rebound.example 127.0.0.1")
+                do {
+                    try await Self.phone(browser, name: name, agent: agent, server: server)
+                } catch {
+                    await browser.close()
+                    throw error
+                }
                 await browser.close()
-                throw error
             }
-            await browser.close()
         }
     }
 
