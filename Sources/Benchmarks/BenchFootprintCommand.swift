@@ -20,13 +20,14 @@ struct BenchFootprintCommand: AsyncParsableCommand {
         abstract: "Memory, start time and CPU of 3dp-agent run (this binary) idle, printing and downloading."
     )
 
-    /// The targets of issue 12.
-    static let idleResidentTarget = 25 << 20
-    static let idlePrivateTarget = 10 << 20
+    /// The targets of issue 12, in decimal megabytes as the issue writes them (25 MB is 23.8 MiB): the stricter
+    /// reading of "MB".
+    static let idleResidentTarget = 25_000_000
+    static let idlePrivateTarget = 10_000_000
     static let listeningTargetMilliseconds = 150.0
-    static let printingResidentTarget = 30 << 20
+    static let printingResidentTarget = 30_000_000
     static let printingCPUTargetPercent = 5.0
-    static let downloadPeakTarget = 30 << 20
+    static let downloadPeakTarget = 30_000_000
     static let serviceId = "footprint"
     static let baud = 250_000
 
@@ -229,24 +230,25 @@ struct BenchFootprintCommand: AsyncParsableCommand {
             return
         }
         func mib(_ bytes: Int64) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
+        func both(_ bytes: Int64) -> String { mib(bytes) + String(format: " = %.1f MB", Double(bytes) / 1_000_000) }
         func verdict(_ met: Bool) -> String { met ? "met" : "NOT MET" }
         let idle = result.idle
         Console.line("bench footprint: 3dp-agent run (\(mib(result.binaryBytes)) binary) with a virtual printer at \(Self.baud) baud")
         Console.line(String(format: "  start to listening: %.0f ms ", result.listeningMilliseconds)
             + "(target < \(Int(Self.listeningTargetMilliseconds)) ms: "
             + "\(verdict(result.listeningMilliseconds < Self.listeningTargetMilliseconds)))")
-        Console.line("  idle \(Int(idleSeconds)) s, printer connected: VmRSS \(mib(idle.residentBytes)) "
-            + "(target < 25 MiB: \(verdict(idle.residentBytes < Self.idleResidentTarget))); private \(mib(idle.privateBytes)) "
-            + "(target < 10 MiB: \(verdict(idle.privateBytes < Self.idlePrivateTarget)))")
+        Console.line("  idle \(Int(idleSeconds)) s, printer connected: VmRSS \(both(idle.residentBytes)) "
+            + "(target < 25 MB: \(verdict(idle.residentBytes < Self.idleResidentTarget))); private \(both(idle.privateBytes)) "
+            + "(target < 10 MB: \(verdict(idle.privateBytes < Self.idlePrivateTarget)))")
         Console.line("    smaps_rollup: Private_Dirty \(mib(idle.privateDirtyBytes)), Anonymous \(mib(idle.anonymousBytes)); "
             + "resident by mapping: \(idle.residentByMapping.map { "\($0.name) \(mib($0.bytes))" }.joined(separator: ", "))")
         Console.line("  printing, \(result.printingSubscribers) WebSocket subscribers, \(Int(printSeconds)) s: VmRSS "
-            + "\(mib(result.printing.residentBytes)) (target < 30 MiB: \(verdict(result.printing.residentBytes < Self.printingResidentTarget))), "
+            + "\(both(result.printing.residentBytes)) (target < 30 MB: \(verdict(result.printing.residentBytes < Self.printingResidentTarget))), "
             + String(format: "CPU %.1f%% of one core ", result.printingCPUPercent)
             + "(target < 5%: \(verdict(result.printingCPUPercent < Self.printingCPUTargetPercent)))")
         if result.downloadMB > 0 {
-            Console.line("  download of \(result.downloadMB) MiB: peak RSS \(mib(result.downloadPeakResidentBytes)) "
-                + "(target < 30 MiB: \(verdict(result.downloadPeakResidentBytes < Self.downloadPeakTarget)))")
+            Console.line("  download of \(result.downloadMB) MiB: peak RSS \(both(result.downloadPeakResidentBytes)) "
+                + "(target < 30 MB: \(verdict(result.downloadPeakResidentBytes < Self.downloadPeakTarget)))")
         }
         Console.line("  VmHWM over the whole run: \(mib(result.peakResidentBytes))")
     }

@@ -2,6 +2,7 @@ import ContentContract
 import Foundation
 import Hummingbird
 import NIOCore
+import Synchronization
 
 /// The routes of DESIGN §5 plus the admin routes (tokens, the content list, the fault plan).
 struct ContentRoutes: Sendable {
@@ -261,13 +262,12 @@ struct ContentRoutes: Sendable {
 }
 
 /// The origin selection URIs start with; known only once the server is bound (port 0).
-final class PublicOrigin: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = ""
+final class PublicOrigin: Sendable {
+    private let value = Mutex("")
 
     var url: String {
-        get { lock.withLock { value } }
-        set { lock.withLock { value = newValue } }
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
     }
 }
 
