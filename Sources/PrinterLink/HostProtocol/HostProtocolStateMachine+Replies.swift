@@ -175,14 +175,16 @@ extension HostProtocolStateMachine {
             resends.errorArrived(lastLine: last, damaged: true)
             noteReply(Self.describe(error), actions: &actions)
         case .halted, .heaterFault:
+            // The state change goes out before the error: whoever hears of the fault and asks for the state
+            // then reads "halted", not the state before it.
             let reason = Self.describe(error)
-            actions.append(.report(.firmwareError(error)))
-            actions.append(.report(.console(reason)))
             connection = .halted(reason)
             endJob(.failed("printer halted: \(reason)"), actions: &actions)
             failConsoleCommands(reason: "printer halted: \(reason)", actions: &actions)
             clearTransmissions()
             reportStateChange(&actions)
+            actions.append(.report(.firmwareError(error)))
+            actions.append(.report(.console(reason)))
         case .other, .receiveBufferOverflow:
             // A receive-buffer overflow damaged a line at most; that line's own `Resend:` recovers it.
             actions.append(.report(.firmwareError(error)))
