@@ -36,6 +36,16 @@ struct AccessTokenTests {
         #expect(ConstantTime.equal(presented, expected) == equal, "symmetric")
     }
 
+    /// Exactly the bytes asked for, whatever the count against the generator's 8-byte words, and not the same twice.
+    @Test(arguments: [0, 1, 4, 7, 8, 9, 32, 33, 1000])
+    func kernelRandomGivesTheCountAskedFor(count: Int) {
+        let first = KernelRandom().randomBytes(count: count)
+        let second = KernelRandom().randomBytes(count: count)
+        #expect(first.count == count && second.count == count)
+        if count >= 8 { #expect(first != second) }
+        if count >= 1000 { #expect(Set(first).count > 200, "a thousand random bytes take most of the 256 values") }
+    }
+
     @Test func constantTimeEqualityOverSlices() {
         let bytes: [UInt8] = [1, 2, 3, 1, 2, 3]
         #expect(ConstantTime.equal(bytes[0..<3], bytes[3..<6]))
