@@ -6,6 +6,7 @@ import Foundation
 import GCode
 import Glibc
 import PrinterLink
+import Synchronization
 
 /// `3dp-agent bench serial`: streams dense G-code (short G1 segments, the curvy kind that starves a ping-pong
 /// host) to the virtual printer in a separate process, and reports lines/s, host CPU per line, and on
@@ -157,11 +158,12 @@ struct BenchSerialCommand: AsyncParsableCommand {
 }
 
 /// Wall and CPU time at the job's first and last event, so that connecting is not counted.
-final class JobClock: @unchecked Sendable {
+final class JobClock: Sendable {
     struct Stamp { var wall: UInt64; var cpu: UInt64 }
-    private let lock = NSLock()
-    private(set) var start: Stamp?
-    private(set) var end: Stamp?
+    private let stamps = Mutex<(start: Stamp?, end: Stamp?)>((nil, nil))
+
+    var start: Stamp? { stamps.withLock { $0.start } }
+    var end: Stamp? { stamps.withLock { $0.end } }
 
     func note(_ event: LinkEvent) {
         let stamp: Stamp
@@ -171,9 +173,9 @@ final class JobClock: @unchecked Sendable {
         default:
             return
         }
-        lock.lock()
-        defer { lock.unlock() }
-        if case .jobStarted = event { start = stamp } else { end = stamp }
+        stamps.withLock {
+            if case .jobStarted = event { $0.start = stamp } else { $0.end = stamp }
+        }
     }
 }
 

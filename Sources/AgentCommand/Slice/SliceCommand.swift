@@ -6,6 +6,7 @@ import GCode
 import GCodeFiles
 import Logging
 import Slicing
+import Synchronization
 
 /// `3dp-agent slice MODEL -o OUT`: the hand-off the agent does for a model job, from the command line, so that a
 /// person can try a slicer and a profile before a Manager sends the model.
@@ -122,36 +123,35 @@ final class SliceInterrupt: @unchecked Sendable {
 }
 
 /// A bar redrawn in place on a terminal, a line per stage otherwise.
-final class SliceProgressBar: @unchecked Sendable {
+final class SliceProgressBar: Sendable {
     private let interactive: Bool
-    private let lock = NSLock()
-    private var lastStage = ""
-    private var onBar = false
+    /// The last stage printed as a line, and whether the cursor sits on a drawn bar.
+    private let drawn = Mutex<(lastStage: String, onBar: Bool)>(("", false))
 
     init(interactive: Bool) {
         self.interactive = interactive
     }
 
     func show(_ progress: SlicingProgress) {
-        lock.withLock {
+        drawn.withLock { drawn in
             if interactive {
                 let width = 30
                 let filled = Int(progress.fraction * Double(width))
                 let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
                 let line = "\r[\(bar)] \(String(format: "%5.1f", progress.fraction * 100)) %  \(progress.stage)"
                 FileHandle.standardOutput.write(Data((line.padding(toLength: 100, withPad: " ", startingAt: 0)).utf8))
-                onBar = true
-            } else if progress.stage != lastStage {
-                lastStage = progress.stage
+                drawn.onBar = true
+            } else if progress.stage != drawn.lastStage {
+                drawn.lastStage = progress.stage
                 FileHandle.standardOutput.write(Data("\(String(format: "%5.1f", progress.fraction * 100)) %  \(progress.stage)\n".utf8))
             }
         }
     }
 
     func finish() {
-        lock.withLock {
-            if onBar { FileHandle.standardOutput.write(Data("\n".utf8)) }
-            onBar = false
+        drawn.withLock { drawn in
+            if drawn.onBar { FileHandle.standardOutput.write(Data("\n".utf8)) }
+            drawn.onBar = false
         }
     }
 }
