@@ -1,12 +1,32 @@
 import Endpoint
 import Foundation
+import Synchronization
 import ThreeDPProtocol
 
 /// What the demo shows of the callbacks: each job state once, and one progress line that redraws in place on a
 /// terminal (or a line per tenth when the output is a file).
-final class DemoProgress: @unchecked Sendable {
+final class DemoProgress: Sendable {
+    private let screen: Mutex<Screen>
+
+    init(interactive: Bool) {
+        screen = Mutex(Screen(interactive: interactive))
+    }
+
+    var printSeconds: Double { screen.withLock { $0.printSeconds } }
+
+    /// Shows one callback; returns the job once it has finished.
+    func show(_ topic: String, _ result: JSONValue, jobId: String?) -> JSONValue? {
+        screen.withLock { $0.show(topic, result, jobId: jobId) }
+    }
+
+    func end() {
+        screen.withLock { $0.clearProgress() }
+    }
+}
+
+/// What is on the terminal: the last state and tenth shown, the nozzle temperature, the print's clock.
+private struct Screen: Sendable {
     private let interactive: Bool
-    private let lock = NSLock()
     private var lastState = ""
     private var lastTenth = -1
     private var nozzle = ""
@@ -19,61 +39,52 @@ final class DemoProgress: @unchecked Sendable {
     }
 
     var printSeconds: Double {
-        lock.withLock {
-            guard let start = printingSince else { return 0 }
-            let elapsed = (printEnded ?? .now) - start
-            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        }
+        guard let start = printingSince else { return 0 }
+        let elapsed = (printEnded ?? .now) - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
-    /// Shows one callback; returns the job once it has finished.
-    func show(_ topic: String, _ result: JSONValue, jobId: String?) -> JSONValue? {
-        lock.withLock {
-            switch topic {
-            case "printer.temperature":
-                if let actual = result["nozzles"]?.arrayValue?.first?["actual"]?.doubleValue {
-                    nozzle = String(format: "nozzle %.0f °C", actual)
-                }
-                return nil
-            case "job.progress":
-                guard result["jobId"]?.stringValue == jobId else { return nil }
-                drawProgress(result)
-                return nil
-            case "job.state":
-                guard let job = result["job"], job["jobId"]?.stringValue == jobId,
-                      let state = job["state"]?.stringValue, state != lastState else { return nil }
-                lastState = state
-                if state == "printing" { printingSince = printingSince ?? .now }
-                var line = "job        \(state)"
-                switch state {
-                case "downloading": line += job["name"]?.stringValue.map { $0.isEmpty ? "" : ": \($0)" } ?? ""
-                case "ready":
-                    line += ": \(job["bytesDownloaded"]?.intValue ?? 0) bytes in the spool, SHA-256 checked, \(job["totalLines"]?.intValue ?? 0) lines checked"
-                    if let info = job["print"], let slicer = info["slicer"]?.stringValue {
-                        let estimate = info["estimatedSeconds"]?.intValue.map { ", estimated \($0 / 60) min \($0 % 60) s" } ?? ""
-                        let layers = info["layerCount"]?.intValue.map { ", \($0) layers" } ?? ""
-                        line += "\n           sliced by \(slicer) \(info["slicerVersion"]?.stringValue ?? "")\(estimate)\(layers)"
-                    }
-                default: if let message = job["message"]?.stringValue, !message.isEmpty { line += ": \(message)" }
-                }
-                clearProgress()
-                FileHandle.standardOutput.write(Data((line + "\n").utf8))
-                if job["state"].flatMap(\.stringValue).map({ ["completed", "failed", "cancelled", "interrupted"].contains($0) }) == true {
-                    printEnded = .now
-                    return job
-                }
-                return nil
-            default:
-                return nil
+    mutating func show(_ topic: String, _ result: JSONValue, jobId: String?) -> JSONValue? {
+        switch topic {
+        case "printer.temperature":
+            if let actual = result["nozzles"]?.arrayValue?.first?["actual"]?.doubleValue {
+                nozzle = String(format: "nozzle %.0f °C", actual)
             }
+            return nil
+        case "job.progress":
+            guard result["jobId"]?.stringValue == jobId else { return nil }
+            drawProgress(result)
+            return nil
+        case "job.state":
+            guard let job = result["job"], job["jobId"]?.stringValue == jobId,
+                  let state = job["state"]?.stringValue, state != lastState else { return nil }
+            lastState = state
+            if state == "printing" { printingSince = printingSince ?? .now }
+            var line = "job        \(state)"
+            switch state {
+            case "downloading": line += job["name"]?.stringValue.map { $0.isEmpty ? "" : ": \($0)" } ?? ""
+            case "ready":
+                line += ": \(job["bytesDownloaded"]?.intValue ?? 0) bytes in the spool, SHA-256 checked, \(job["totalLines"]?.intValue ?? 0) lines checked"
+                if let info = job["print"], let slicer = info["slicer"]?.stringValue {
+                    let estimate = info["estimatedSeconds"]?.intValue.map { ", estimated \($0 / 60) min \($0 % 60) s" } ?? ""
+                    let layers = info["layerCount"]?.intValue.map { ", \($0) layers" } ?? ""
+                    line += "\n           sliced by \(slicer) \(info["slicerVersion"]?.stringValue ?? "")\(estimate)\(layers)"
+                }
+            default: if let message = job["message"]?.stringValue, !message.isEmpty { line += ": \(message)" }
+            }
+            clearProgress()
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            if job["state"].flatMap(\.stringValue).map({ ["completed", "failed", "cancelled", "interrupted"].contains($0) }) == true {
+                printEnded = .now
+                return job
+            }
+            return nil
+        default:
+            return nil
         }
     }
 
-    func end() {
-        lock.withLock { clearProgress() }
-    }
-
-    private func drawProgress(_ result: JSONValue) {
+    private mutating func drawProgress(_ result: JSONValue) {
         let total = result["totalLines"]?.intValue ?? 0
         let confirmed = result["confirmedLines"]?.intValue ?? 0
         let text: String
@@ -106,7 +117,7 @@ final class DemoProgress: @unchecked Sendable {
         }
     }
 
-    private func clearProgress() {
+    mutating func clearProgress() {
         guard progressShown else { return }
         FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8))
         progressShown = false

@@ -4,13 +4,38 @@ import GCodeFiles
 import Glibc
 import GCode
 import PrinterLink
+import Synchronization
 
 /// The print's progress for a person: a bar redrawn in place on a terminal, plain lines otherwise.
-final class ProgressDisplay: @unchecked Sendable {
+final class ProgressDisplay: Sendable {
+    private let terminal: Mutex<Terminal>
+
+    init(file: String, summary: GCodeFileSummary, interactive: Bool) {
+        terminal = Mutex(Terminal(file: file, summary: summary, interactive: interactive))
+    }
+
+    func handle(_ event: LinkEvent, snapshot: LinkSnapshot) {
+        terminal.withLock { $0.handle(event) }
+    }
+
+    func note(_ text: String) {
+        terminal.withLock { $0.writeLine(text) }
+    }
+
+    func finishLine() {
+        terminal.withLock { $0.finishLine() }
+    }
+
+    func summarise(_ result: PrintResult) {
+        terminal.withLock { $0.summarise(result) }
+    }
+}
+
+/// What is on the terminal: the bar or the last plain line, and the temperatures to show with it.
+private struct Terminal: Sendable {
     private let name: String
     private let summary: GCodeFileSummary
     private let interactive: Bool
-    private let lock = NSLock()
     private let started = Date()
     private var lastDraw = Date.distantPast
     private var lastPlainDecile = -1
@@ -23,9 +48,7 @@ final class ProgressDisplay: @unchecked Sendable {
         self.interactive = interactive
     }
 
-    func handle(_ event: LinkEvent, snapshot: LinkSnapshot) {
-        lock.lock()
-        defer { lock.unlock() }
+    mutating func handle(_ event: LinkEvent) {
         switch event {
         case .connected(let identity):
             let firmware = identity.info?.firmwareName ?? "unknown firmware"
@@ -50,21 +73,11 @@ final class ProgressDisplay: @unchecked Sendable {
         }
     }
 
-    func note(_ text: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        writeLine(text)
-    }
-
-    func finishLine() {
-        lock.lock()
-        defer { lock.unlock() }
+    mutating func finishLine() {
         if onBar { FileHandle.standardOutput.write(Data("\n".utf8)); onBar = false }
     }
 
-    func summarise(_ result: PrintResult) {
-        lock.lock()
-        defer { lock.unlock() }
+    mutating func summarise(_ result: PrintResult) {
         if let progress = result.progress { draw(progress, force: true) }
         let confirmed = result.progress?.confirmedCommands ?? 0
         let rate = result.seconds > 0 ? Double(confirmed) / result.seconds : 0
@@ -79,7 +92,7 @@ final class ProgressDisplay: @unchecked Sendable {
             """)
     }
 
-    private func draw(_ progress: JobProgress, force: Bool = false) {
+    private mutating func draw(_ progress: JobProgress, force: Bool = false) {
         let fraction = min(1, max(0, progress.fraction))
         let elapsed = Date().timeIntervalSince(started)
         if interactive {
@@ -119,7 +132,7 @@ final class ProgressDisplay: @unchecked Sendable {
         return parts.isEmpty ? "" : "  " + parts.joined(separator: " ")
     }
 
-    private func writeLine(_ text: String) {
+    mutating func writeLine(_ text: String) {
         var output = onBar ? "\r\u{1B}[2K" : ""
         output += text + "\n"
         onBar = false
