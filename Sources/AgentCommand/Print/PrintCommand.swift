@@ -96,7 +96,7 @@ struct PrintCommand: AsyncParsableCommand {
 
         let result: PrintResult
         do {
-            result = try await session.run { event in display.handle(event, snapshot: session.snapshot()) }
+            result = try await session.run { event in display.handle(event) }
         } catch {
             display.finishLine()
             FileHandle.standardError.write(Data("3dp-agent print: \(error)\n".utf8))

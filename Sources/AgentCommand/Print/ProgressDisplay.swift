@@ -14,7 +14,7 @@ final class ProgressDisplay: Sendable {
         terminal = Mutex(Terminal(file: file, summary: summary, interactive: interactive))
     }
 
-    func handle(_ event: LinkEvent, snapshot: LinkSnapshot) {
+    func handle(_ event: LinkEvent) {
         terminal.withLock { $0.handle(event) }
     }
 

@@ -125,13 +125,11 @@ extension PrinterService {
                 notices.yield(.stateChanged(serviceId: serviceId, state))
             }
         case .jobProgress(let progress):
-            lastProgress = progress
             if let job = queue.recordProgress(progress) {
                 saveProgress(job)
                 notices.yield(.jobProgress(job))
             }
         case .jobFinished(let outcome, let progress):
-            lastProgress = nil
             forgetTargetsUntilTheNextReport()
             var outcome = outcome
             if outcome == .cancelled, Task.isCancelled {

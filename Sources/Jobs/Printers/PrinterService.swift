@@ -41,7 +41,6 @@ public actor PrinterService {
     /// measurement (with its old time stamp) instead of nothing.
     var temperature: TemperatureReport?
     var measuredAt: Date?
-    var lastProgress: JobProgress?
     /// A job ended and its script changed the targets: the last report's targets are the job's, not the printer's,
     /// until the printer's next report (asked for at once), which then goes out as a status too.
     var awaitingTargetsAfterJob = false

@@ -1,26 +1,29 @@
 import Foundation
 import GCode
 
-/// A copy of the link's state for other threads: what a status request or a progress bar reads.
+/// What the link's thread lets other threads read of the host protocol state machine, which alone holds the
+/// printer's state: the state it last reported, the firmware as identified so far and the link's counters.
+///
+/// Everything else the machine knows (temperatures, a job's progress) leaves the thread only as `LinkEvent`s, in
+/// order: a reader that needs them keeps what the events said, so nothing is copied here that nobody reads.
 public struct LinkSnapshot: Sendable, Equatable {
+    /// The machine's state, also set as each `stateChanged` event is handed on: whoever reacts to the event finds
+    /// the same state here (a job is started, or a shutdown cancels one, against this state).
     public var state: PrinterState
-    public var progress: JobProgress?
-    public var temperature: TemperatureReport?
-    /// When the latest temperature report arrived (the firmware's reports carry no time of their own, so the
-    /// time of reception is the measurement's time stamp, HD-HLF-06).
-    public var temperatureReceivedAt: Date?
+    /// The machine's identity, including answers that come after `connected` (M211 typed at the console).
     public var identity: FirmwareIdentity
     public var counters: LinkCounters
-    public var window: Int
 
-    public init(state: PrinterState = .connecting, progress: JobProgress? = nil, temperature: TemperatureReport? = nil,
-                identity: FirmwareIdentity = FirmwareIdentity(), counters: LinkCounters = LinkCounters(), window: Int = 1) {
+    public init(state: PrinterState = .connecting, identity: FirmwareIdentity = FirmwareIdentity(),
+                counters: LinkCounters = LinkCounters()) {
         self.state = state
-        self.progress = progress
-        self.temperature = temperature
         self.identity = identity
         self.counters = counters
-        self.window = window
+    }
+
+    /// The view of `machine` as it stands between two turns of the link's loop.
+    init(of machine: HostProtocolStateMachine) {
+        self.init(state: machine.state, identity: machine.identity, counters: machine.counters)
     }
 }
 

@@ -7,7 +7,7 @@ import Logging
 
 /// Runs the host protocol state machine over an open serial port on a thread of its own: poll(2) on the
 /// port and a wake-up eventfd, bytes in and out, time for the machine's deadlines. Everything it learns
-/// comes out as `events`; `snapshot()` gives the latest state to any thread.
+/// comes out as `events`; `snapshot()` gives any thread a view of the machine's state (see `LinkSnapshot`).
 ///
 /// A dedicated thread rather than an event loop: the serial hot path is one read, a parse and one write per
 /// batch of acknowledgements, and a thread that owns the port keeps that path free of hops and allocations.
@@ -164,19 +164,11 @@ public final class PrinterConnection: Sendable {
         continuation.yield(event)
     }
 
+    /// The machine is the only source of the printer's state; the snapshot is its view for other threads, taken
+    /// after each turn of the loop. Temperatures and progress leave as events only.
     private func publish(_ loop: LinkLoop) {
-        let machine = loop.machine
-        shared.withLock { shared in
-            shared.snapshot.state = machine.state
-            shared.snapshot.progress = machine.jobProgress
-            if shared.snapshot.counters.temperatureReports != machine.counters.temperatureReports {
-                shared.snapshot.temperatureReceivedAt = Date()
-            }
-            shared.snapshot.temperature = machine.lastTemperature
-            shared.snapshot.counters = machine.counters
-            shared.snapshot.identity = machine.identity
-            shared.snapshot.window = machine.currentWindow
-        }
+        let snapshot = LinkSnapshot(of: loop.machine)
+        shared.withLock { $0.snapshot = snapshot }
     }
 
     private func finish(_ loop: LinkLoop) {
