@@ -63,12 +63,7 @@ extension PrinterService {
     }
 
     /// While a cancelled job still runs its cancel script the link must stay open, or the heaters stay on.
-    var isBusyStopping: Bool {
-        switch state {
-        case .printing, .pausing, .paused, .cancelling: return true
-        default: return false
-        }
-    }
+    var isBusyStopping: Bool { printer.isBusyStopping }
 
     /// Called on whatever thread cancels the service: a job on the printer is cancelled (its script switches the
     /// heaters off) and the link closes once it has finished, or after a grace period if the printer is stuck.
@@ -112,14 +107,12 @@ extension PrinterService {
                 break
             }
         case .connected(let found):
-            identity = found
+            printer.connected(found)
             notices.yield(.connected(serviceId: serviceId, found))
         case .temperature(let report):
-            temperature = report
-            measuredAt = now
+            let firstAfterJob = printer.measured(report, at: now)
             notices.yield(.temperature(serviceId: serviceId, report, measuredAt: now))
-            if awaitingTargetsAfterJob {
-                awaitingTargetsAfterJob = false
+            if firstAfterJob {
                 // Status callbacks stop when the printer goes idle: without this one a Manager would keep the
                 // job's targets as the printer's last word.
                 notices.yield(.stateChanged(serviceId: serviceId, state))
@@ -186,14 +179,7 @@ extension PrinterService {
     /// report are the job's: they are shown as unknown (null) until the printer reports again, and M105 asks it to
     /// now rather than at the next poll or autoreport. M105 only reads; nothing heats or moves.
     func forgetTargetsUntilTheNextReport() {
-        guard var report = temperature else { return }
-        for index in report.hotends.keys { report.hotends[index]?.target = nil }
-        report.bed?.target = nil
-        report.chamber?.target = nil
-        for label in report.other.keys { report.other[label]?.target = nil }
-        temperature = report
-        awaitingTargetsAfterJob = true
-        guard connection != nil else { return }
+        guard printer.forgetTargets(), connection != nil else { return }
         followUps.append(LinkFollowUp(lines: ["M105"], failure: "failed after the job", level: .debug))
     }
 
@@ -203,8 +189,7 @@ extension PrinterService {
     }
 
     func changeState(to newState: PrinterState) {
-        guard newState != state else { return }
-        state = newState
+        guard printer.change(to: newState) else { return }
         notices.yield(.stateChanged(serviceId: serviceId, newState))
     }
 

@@ -35,15 +35,9 @@ public actor PrinterService {
     /// The agent died while this printer printed: its heaters may still be on, with nobody left to switch them
     /// off. The first time the printer is ready again they are (and only that: nothing moves).
     var heatersLeftOnByACrash: Bool
-    var state: PrinterState = .disconnected("not connected yet")
-    var identity: FirmwareIdentity?
-    /// The latest temperatures and when they arrived: kept across a lost link so a Manager still sees the last
-    /// measurement (with its old time stamp) instead of nothing.
-    var temperature: TemperatureReport?
-    var measuredAt: Date?
-    /// A job ended and its script changed the targets: the last report's targets are the job's, not the printer's,
-    /// until the printer's next report (asked for at once), which then goes out as a status too.
-    var awaitingTargetsAfterJob = false
+    /// The printer as the link's events described it: the service's one view of the link's state machine.
+    var printer = PrinterCondition()
+    var state: PrinterState { printer.state }
     /// Console lines that the link's last events call for, taken by the link's task group (`keepLinked`).
     var followUps: [LinkFollowUp] = []
 
@@ -187,18 +181,14 @@ public actor PrinterService {
     // MARK: - What Managers read
 
     public var currentState: PrinterState { state }
-    public var firmwareIdentity: FirmwareIdentity? { identity }
-    /// What the link knows of the firmware now: M211's answer arrives after `connected` was reported.
+    public var firmwareIdentity: FirmwareIdentity? { printer.identity }
+    /// The link's own view of the firmware now (its snapshot): an M211 answered after `connected` is in it.
     var linkIdentity: FirmwareIdentity? { connection?.snapshot().identity }
-    public var isOnline: Bool {
-        switch state {
-        case .disconnected, .connecting: return false
-        default: return true
-        }
-    }
+    public var isOnline: Bool { printer.isOnline }
 
     public func statusReport(now: Date = Date()) -> PrinterStatusReport {
-        PrinterStatusReport(serviceId: serviceId, state: state, temperature: temperature, measuredAt: measuredAt,
+        PrinterStatusReport(serviceId: serviceId, state: state, temperature: printer.temperature,
+                            measuredAt: printer.measuredAt,
                             job: queue.current, queuedJobs: queue.active.count - (queue.current == nil ? 0 : 1), queueHold: queue.holdReason,
                             reportedAt: now,
                             preparing: queue.active.first { $0.state == .downloading || $0.state == .slicing })
