@@ -79,17 +79,15 @@ extension PrinterService {
         }) != nil else { return }
         let finalPath: String
         var model: ModelFormat?
-        switch ContentMediaType(mediaType: selection.mediaType, name: selection.name) {
-        case .gcode:
-            finalPath = Self.gcodePath(jobId, spool: spool)
-        case .model(let format):
-            guard support.slicing != nil, let modelFormat = ModelFormat(rawValue: format.rawValue) else {
-                return fail(jobId, "no slicer available: \(selection.name) is a 3D model (\(format.rawValue.uppercased())) and this agent has no slicer configured; send G-code, or slice it first")
-            }
-            model = modelFormat
-            finalPath = Self.modelPath(jobId, format: modelFormat, spool: spool)
-        case .unsupported(let type):
-            return fail(jobId, "\(selection.name) cannot be printed: its media type \(type) is neither G-code nor a 3D model")
+        switch SpoolDestination(jobId: jobId, name: selection.name, mediaType: selection.mediaType,
+                                slicerAvailable: support.slicing != nil, spool: spool) {
+        case .gcode(let path):
+            finalPath = path
+        case .model(let path, let format):
+            finalPath = path
+            model = format
+        case .refused(let reason):
+            return fail(jobId, reason)
         }
 
         let (progress, progressSink) = AsyncStream.makeStream(of: DownloadProgress.self, bufferingPolicy: .bufferingNewest(1))
