@@ -9,8 +9,8 @@ public enum DatabaseTimestamp {
     /// Milliseconds rounded to the nearest, as GRDB's `DateFormatter` writes them.
     public static func text(_ date: Date) -> String {
         let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
-        let (seconds, millisecond) = floorDivision(Int64(milliseconds), 1000)
-        let (days, secondOfDay) = floorDivision(seconds, 86_400)
+        let (seconds, millisecond) = ISO8601Timestamp.floorDivision(Int64(milliseconds), 1000)
+        let (days, secondOfDay) = ISO8601Timestamp.floorDivision(seconds, 86_400)
         let (year, month, day) = ISO8601Timestamp.civilDate(daysSinceEpoch: days)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(23)
@@ -81,10 +81,5 @@ public enum DatabaseTimestamp {
             value = value * 10 + Int(digit - UInt8(ascii: "0"))
         }
         return value
-    }
-
-    private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
-        let remainder = value % divisor
-        return remainder < 0 ? (value / divisor - 1, remainder + divisor) : (value / divisor, remainder)
     }
 }
