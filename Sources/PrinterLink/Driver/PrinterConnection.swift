@@ -6,7 +6,7 @@ import GCode
 import Logging
 
 /// Runs the host protocol state machine over an open serial port on a thread of its own: poll(2) on the
-/// port and a wake-up eventfd, bytes in and out, time for the machine's deadlines. Everything it learns
+/// port and a wake-up self-pipe, bytes in and out, time for the machine's deadlines. Everything it learns
 /// comes out as `events`; `snapshot()` gives any thread a view of the machine's state (see `LinkSnapshot`).
 ///
 /// A dedicated thread rather than an event loop: the serial hot path is one read, a parse and one write per
