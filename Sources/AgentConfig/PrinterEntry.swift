@@ -45,4 +45,4 @@ public struct PrinterEntry: Sendable, Equatable {
 
 /// build_volume decodes straight into the type the printer service and the firmware's M211 report use: the X, Y
 /// and Z size of the space a printer can print in, in millimetres.
-public typealias BuildVolume = SoftEndstops.Axes
+public typealias BuildVolume = Millimetres3

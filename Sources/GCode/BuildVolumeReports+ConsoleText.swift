@@ -18,6 +18,6 @@ extension PrintArea {
     }
 }
 
-extension SoftEndstops.Axes {
+extension Millimetres3 {
     var consoleText: String { "X\(x) Y\(y) Z\(z)" }
 }

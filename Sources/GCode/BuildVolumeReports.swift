@@ -2,21 +2,10 @@
 public struct SoftEndstops: Equatable, Sendable {
     /// Nil when the line with the limits does not say: Marlin 2.1 prints `M211 S1 ; ON` on the line before.
     public var enabled: Bool?
-    public var min: Axes
-    public var max: Axes
+    public var min: Millimetres3
+    public var max: Millimetres3
 
-    public struct Axes: Equatable, Sendable {
-        public var x: Double
-        public var y: Double
-        public var z: Double
-        public init(x: Double, y: Double, z: Double) {
-            self.x = x
-            self.y = y
-            self.z = z
-        }
-    }
-
-    public init(enabled: Bool?, min: Axes, max: Axes) {
+    public init(enabled: Bool?, min: Millimetres3, max: Millimetres3) {
         self.enabled = enabled
         self.min = min
         self.max = max
@@ -30,9 +19,9 @@ public struct PrintArea: Equatable, Sendable {
     public var work: Box
 
     public struct Box: Equatable, Sendable {
-        public var min: SoftEndstops.Axes
-        public var max: SoftEndstops.Axes
-        public init(min: SoftEndstops.Axes, max: SoftEndstops.Axes) {
+        public var min: Millimetres3
+        public var max: Millimetres3
+        public init(min: Millimetres3, max: Millimetres3) {
             self.min = min
             self.max = max
         }

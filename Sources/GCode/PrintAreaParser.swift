@@ -47,10 +47,10 @@ enum PrintAreaParser {
                 }
             }
         }
-        func axes(_ box: String, _ corner: String) -> SoftEndstops.Axes? {
+        func axes(_ box: String, _ corner: String) -> Millimetres3? {
             let prefix = "area.\(box).\(corner)."
             guard let x = values[prefix + "x"], let y = values[prefix + "y"], let z = values[prefix + "z"] else { return nil }
-            return SoftEndstops.Axes(x: x, y: y, z: z)
+            return Millimetres3(x: x, y: y, z: z)
         }
         guard let fullMin = axes("full", "min"), let fullMax = axes("full", "max"),
               let workMin = axes("work", "min"), let workMax = axes("work", "max") else { return nil }

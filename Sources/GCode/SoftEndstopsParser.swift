@@ -33,7 +33,7 @@ enum SoftEndstopsParser {
     }
 
     /// The two triples after `Min:` and `Max:`.
-    private static func limits(_ text: ReplyBytes) -> (min: SoftEndstops.Axes, max: SoftEndstops.Axes)? {
+    private static func limits(_ text: ReplyBytes) -> (min: Millimetres3, max: Millimetres3)? {
         guard let minMarker = text.firstRange(ofIgnoringCase: "Min:"),
               let maxMarker = text.firstRange(ofIgnoringCase: "Max:", from: minMarker.upperBound),
               let min = axes(text.slice(minMarker.upperBound, maxMarker.lowerBound)),
@@ -42,7 +42,7 @@ enum SoftEndstopsParser {
     }
 
     /// `X0.00 Y0.00 Z0.00`, also with a space between letter and number.
-    private static func axes(_ words: ReplyBytes) -> SoftEndstops.Axes? {
+    private static func axes(_ words: ReplyBytes) -> Millimetres3? {
         var x: Double?
         var y: Double?
         var z: Double?
@@ -72,6 +72,6 @@ enum SoftEndstopsParser {
             return true
         }
         guard let x, let y, let z else { return nil }
-        return SoftEndstops.Axes(x: x, y: y, z: z)
+        return Millimetres3(x: x, y: y, z: z)
     }
 }

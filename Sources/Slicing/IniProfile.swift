@@ -1,3 +1,5 @@
+import GCode
+
 /// A PrusaSlicer or Slic3r configuration: `key = value` lines, `#` comments. Kept in order, so that a filled
 /// profile reads like the one it came from.
 public struct IniProfile: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import GCode
+
 /// Why a model cannot be sliced, in words for the person who sent it.
 public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(String)

@@ -1,3 +1,5 @@
+import GCode
+
 /// PrusaSlicer 2.x's command line (`prusa-slicer`, headless): STL, 3MF, OBJ and AMF; progress as `NN => stage` on
 /// standard output, block-buffered on a pipe unless run through `stdbuf -oL`; exit 134 (an uncaught exception,
 /// SIGABRT) when the objects do not fit the bed. It does not check the height. It fills the keys that a profile

@@ -4,7 +4,7 @@ import GCode
 /// port opens), with an unthrottled link and no injected faults.
 public struct VirtualPrinterConfiguration: Sendable, Equatable {
     /// The printable volume in millimetres, reported by M211 and used as the soft-endstop maximum.
-    public typealias BuildVolume = SoftEndstops.Axes
+    public typealias BuildVolume = Millimetres3
 
     /// Probability, per line, that a line is corrupted on its way; each direction has its own.
     public struct ErrorRates: Sendable, Equatable {

@@ -51,7 +51,7 @@ import Testing
             Issue.record("expected a print area")
             return
         }
-        #expect(area.work.max == SoftEndstops.Axes(x: 300, y: 300, z: 400))
+        #expect(area.work.max == Millimetres3(x: 300, y: 300, z: 400))
     }
 
     @Test func acceptsEveryContiguousAndNonContiguousCollection() {

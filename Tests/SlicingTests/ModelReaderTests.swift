@@ -1,4 +1,5 @@
 import Foundation
+import GCode
 import Testing
 @testable import Slicing
 

@@ -22,8 +22,8 @@ struct MarlinDialectTests {
         var bench = FirmwareBench(VirtualPrinterConfiguration(buildVolume: .init(x: 235, y: 230, z: 250)))
         bench.send("M211\nM115\n")
         let replies = bench.replies().map { FirmwareReply.parse(Array($0.utf8)) }
-        let volume = SoftEndstops.Axes(x: 235, y: 230, z: 250)
-        let origin = SoftEndstops.Axes(x: 0, y: 0, z: 0)
+        let volume = Millimetres3(x: 235, y: 230, z: 250)
+        let origin = Millimetres3(x: 0, y: 0, z: 0)
         #expect(replies.contains(.softEndstops(SoftEndstops(enabled: nil, min: origin, max: volume))))
         #expect(replies.contains(.printArea(PrintArea(full: .init(min: origin, max: volume), work: .init(min: origin, max: volume)))))
     }

@@ -13,7 +13,7 @@ public struct PrinterServiceSettings: Sendable, Equatable {
     public var usb: USBIdentity?
     public var overrides: PrinterInfoOverrides
     /// X, Y, Z in mm, for printers whose firmware does not report M211.
-    public var buildVolume: SoftEndstops.Axes?
+    public var buildVolume: Millimetres3?
     /// How long to wait before opening the port again after it could not be opened or went away.
     public var reconnectInterval: Duration
     /// A slicer profile for this printer, laid over the generic one (`slicer_profile`).
@@ -22,7 +22,7 @@ public struct PrinterServiceSettings: Sendable, Equatable {
     public init(serviceId: String, name: String? = nil, portPath: String, baudRate: Int = 115_200,
                 link: LinkSettings = LinkSettings(), usb: USBIdentity? = nil,
                 overrides: PrinterInfoOverrides = PrinterInfoOverrides(),
-                buildVolume: SoftEndstops.Axes? = nil, reconnectInterval: Duration = .seconds(2),
+                buildVolume: Millimetres3? = nil, reconnectInterval: Duration = .seconds(2),
                 slicerProfile: String? = nil) {
         self.serviceId = serviceId
         self.name = name
