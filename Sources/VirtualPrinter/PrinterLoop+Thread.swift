@@ -130,10 +130,11 @@ extension PrinterLoop {
         }
         processedUntil = now
         drainController()
+        // Whoever waits for the firmware to reach a state (`waitUntil`) looks again after each turn.
+        state.broadcast()
         if hungUp {
             // The host closed the port: what was on its way to it is lost with the connection.
             hostConnected = false
-            state.broadcast()
             replies.removeAll(keepingCapacity: true)
         }
         state.unlock()

@@ -129,6 +129,18 @@ final class PrinterLoop: @unchecked Sendable {
         return hostConnected == connected
     }
 
+    /// Waits until the firmware's state satisfies `condition`, looked at after each turn of the loop; false on
+    /// timeout or when the loop stops first.
+    func waitUntil(timeout: Double, _ condition: (MarlinController) -> Bool) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        state.lock()
+        defer { state.unlock() }
+        while !condition(controller) {
+            guard running, state.wait(until: deadline) else { break }
+        }
+        return condition(controller)
+    }
+
     func start() throws {
         state.lock()
         defer { state.unlock() }

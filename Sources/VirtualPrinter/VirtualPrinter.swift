@@ -77,6 +77,9 @@ public final class VirtualPrinter: @unchecked Sendable {
     public var displayMessage: String? { loop.withController { $0.displayMessage } }
     /// Whether the firmware has halted (M112 or a fault) and waits for a reset.
     public var isHalted: Bool { loop.withController { $0.isHalted } }
+    /// Waits until the firmware has halted (M112, a fault, kill); false after `timeout` seconds. A host reports a
+    /// halt as it sends M112, before the bytes have crossed the wire: this is the printer's side of it.
+    public func waitUntilHalted(timeout: Double = 10) -> Bool { loop.waitUntil(timeout: timeout) { $0.isHalted } }
     /// The last line number accepted.
     public var lastLineNumber: Int { loop.withController { $0.lastLineNumber } }
     /// Answers received with M876 through the emergency parser.

@@ -145,7 +145,8 @@ struct PrintingThroughTheEndpointTests {
             _ = try await agent.result("printer.emergencyStop", ["serviceId": "vp1"], token: token)
             let seen = try await Self.collect(agent, id) { $0["callbackId"] == "printer.error" && $0["result"]?["kind"] == "halted" }
             #expect(!seen.isEmpty)
-            #expect(agent.printer.isHalted)
+            // The agent reports the halt as it sends M112: the printer gets it a moment later, over the wire.
+            #expect(agent.printer.waitUntilHalted())
             let status = try await agent.result("printer.status", ["serviceId": "vp1"], token: token)
             #expect(status["state"] == "halted")
             #expect(try await agent.errorCode("printer.gcode", ["serviceId": "vp1", "lines": ["M105"]], token: token)

@@ -107,9 +107,10 @@ struct PseudoTerminalTests {
         let printer = try Self.running(VirtualPrinterConfiguration(resetOnOpen: false))
         defer { printer.stop() }
         let host = try TestHost(path: printer.devicePath)
+        #expect(!printer.waitUntilHalted(timeout: 0.05), "a printer nobody stopped does not halt")
         host.send("G4 S30\nM112\n")
+        #expect(printer.waitUntilHalted())
         #expect(try host.readLine() == "Error:Printer halted. kill() called!")
-        #expect(printer.isHalted)
         host.send("M105\n")
         #expect(throws: TestHost.ReadError.timedOut) { try host.readLine(timeout: 0.2) }
         printer.reset()
