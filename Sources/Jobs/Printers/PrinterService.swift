@@ -26,8 +26,6 @@ public actor PrinterService {
     let preparationWakeSink: AsyncStream<Void>.Continuation
     /// The download or slice under way, so that stopping its job can cut it off.
     var preparation: (jobId: String, cancel: @Sendable () -> Void)?
-    /// The latest slicing progress of the job being sliced, repeated twice a second while the slicer is quiet.
-    var slicingProgress: [String: SlicingProgress] = [:]
     /// Slices waiting for the printer to connect and report its build volume (after the agent started).
     var readyWaiters: [AsyncStream<Void>.Continuation] = []
     /// When each job's progress last went to the database: it is saved about once a second, not per line.
