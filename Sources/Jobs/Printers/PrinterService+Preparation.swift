@@ -1,8 +1,6 @@
 import Content
 import ContentContract
 import Foundation
-import GCode
-import GCodeFiles
 import Slicing
 
 /// Getting a job's G-code into the spool (DESIGN §1 steps 3–5), the stages in order: the selection by token

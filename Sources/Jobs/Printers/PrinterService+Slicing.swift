@@ -1,5 +1,4 @@
 import Foundation
-import GCode
 import Slicing
 
 /// A model job's slice (`ModelSlice`), as the printer's queue and Managers see it: the job waits for the printer's

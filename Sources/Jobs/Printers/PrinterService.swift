@@ -1,10 +1,8 @@
-import Content
 import Foundation
 import GCode
 import GCodeFiles
 import Logging
 import PrinterLink
-import Slicing
 
 /// One printer attached to the board, as the agent serves it: its serial link (opened again whenever it can
 /// be after the port went away), its queue, and what it tells the rest of the agent as `PrinterNotice`s.
@@ -30,14 +28,11 @@ public actor PrinterService {
     var readyWaiters: [AsyncStream<Void>.Continuation] = []
     /// When each job's progress last went to the database: it is saved about once a second, not per line.
     var progressSavedAt: [String: ContinuousClock.Instant] = [:]
-    /// The agent died while this printer printed: its heaters may still be on, with nobody left to switch them
-    /// off. The first time the printer is ready again they are (and only that: nothing moves).
-    var heatersLeftOnByACrash: Bool
     /// The printer as the link's events described it: the service's one view of the link's state machine.
     var printer = PrinterCondition()
     var state: PrinterState { printer.state }
-    /// Console lines that the link's last events call for, taken by the link's task group (`keepLinked`).
-    var followUps: [LinkFollowUp] = []
+    /// What keeps the printer linked remembers and decides (`keepLinked`).
+    var supervisor: LinkSupervisor
 
     public init(settings: PrinterServiceSettings, notices: AsyncStream<PrinterNotice>.Continuation,
                 support: JobSupport = .inMemory, logger: Logger = Logger(label: "3dp-agent.printer")) {
@@ -48,7 +43,9 @@ public actor PrinterService {
         logger[metadataKey: "printer"] = "\(settings.serviceId)"
         self.logger = logger
         (preparationWake, preparationWakeSink) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        (queue, heatersLeftOnByACrash) = Self.restoredQueue(serviceId: settings.serviceId, store: support.store, logger: logger)
+        let (queue, crashedWhilePrinting) = Self.restoredQueue(serviceId: settings.serviceId, store: support.store, logger: logger)
+        self.queue = queue
+        supervisor = LinkSupervisor(heatersLeftOnByACrash: crashedWhilePrinting)
     }
 
     // MARK: - Jobs
@@ -164,6 +161,10 @@ public actor PrinterService {
             throw .invalidOperation("job \(jobId) is not on the printer; cannot \(verb) it")
         }
         return current
+    }
+
+    func announceQueue() {
+        notices.yield(.queueChanged(serviceId: serviceId, queue.active))
     }
 
     public func job(_ id: String) -> PrintJob? { queue.job(id) }
