@@ -165,8 +165,7 @@ extension PrinterService {
         startNextJob()
     }
 
-    /// A preparation that ended without G-code: the job failed, unless it was stopped (already cancelled) or the
-    /// agent is stopping (it stays `downloading` on disk and resumes from its part file after the restart).
+    /// A selection or a download that ended without G-code (`Preparation.endsInFailure` says when that fails the job).
     func finishPreparation(_ jobId: String, _ error: any Error) {
         guard Preparation.endsInFailure(of: queue.job(jobId), agentStopping: Task.isCancelled) else { return }
         fail(jobId, SpoolDownload.reason(error))

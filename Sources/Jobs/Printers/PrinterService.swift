@@ -10,6 +10,12 @@ import PrinterLink
 /// Nothing here heats or moves the printer by itself: a job starts only from the queue a person filled, a
 /// job cut off by a lost link or a reset is never resumed, and stopping the agent cancels the job on the
 /// printer so that the cancel script switches its heaters off.
+///
+/// Its parts: the link supervisor (`PrinterService+Link`, deciding with `LinkSupervisor`) keeps the printer linked
+/// and hands the link's events to the service in their order (`PrinterService+LinkEvents`), which keeps its view of
+/// the printer (`PrinterCondition`) and the queue (`PrinterQueue`) together. The job pipeline (`Sources/Jobs/Pipeline`:
+/// selection, download, slicing, check) gets a waiting job's G-code ready, one stage after the other
+/// (`PrinterService+Preparation`); a ready job starts here when the printer is idle.
 public actor PrinterService {
     public nonisolated let settings: PrinterServiceSettings
     public nonisolated var serviceId: String { settings.serviceId }
