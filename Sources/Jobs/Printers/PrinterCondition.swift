@@ -62,7 +62,10 @@ struct PrinterCondition: Sendable, Equatable {
     }
 
     /// A job is on the printer, or its cancel script still runs: the link must stay open, or the heaters stay on.
-    var isBusyStopping: Bool {
+    var isBusyStopping: Bool { Self.isBusyStopping(state) }
+
+    /// The same rule for the link's own snapshot, which the thread stopping the agent reads (`LinkSupervisor.shutdown`).
+    static func isBusyStopping(_ state: PrinterState) -> Bool {
         switch state {
         case .printing, .pausing, .paused, .cancelling: return true
         default: return false

@@ -1,10 +1,6 @@
-import Content
 import Foundation
 import GCode
-import GCodeFiles
-import Logging
 import PrinterLink
-import Slicing
 
 /// Console lines and the emergency stop, which go to the printer beside the job.
 extension PrinterService {

@@ -54,7 +54,8 @@ extension PrinterService {
     func freeSpool(of job: PrintJob) -> Int64 {
         guard let spool = support.spoolDirectory, job.content != nil else { return 0 }
         var freed: Int64 = 0
-        for path in [Self.partPath(job.id, spool: spool), Self.gcodePath(job.id, spool: spool)] {
+        let files = SpoolFiles(jobId: job.id, spool: spool)
+        for path in [files.part, files.gcode] {
             var status = stat()
             guard stat(path, &status) == 0 else { continue }
             if unlink(path) == 0 {

@@ -1,5 +1,4 @@
 import Foundation
-import Slicing
 
 /// Every change to the queue goes to the database as it happens (progress about once a second), so that a crash
 /// or `kill -9` finds the queue as it was.
@@ -37,21 +36,13 @@ extension PrinterService {
     /// person may restart it from the line it reached.
     func removeSpoolFile(of job: PrintJob) {
         guard let spool = support.spoolDirectory, job.content != nil, job.state != .interrupted else { return }
-        let models = ModelFormat.allCases.map { Self.modelPath(job.id, format: $0, spool: spool) }
-        for path in [Self.partPath(job.id, spool: spool), Self.gcodePath(job.id, spool: spool),
-                     Self.gcodePartPath(job.id, spool: spool)] + models {
+        let files = SpoolFiles(jobId: job.id, spool: spool)
+        for path in files.all {
             if unlink(path) != 0, errno != ENOENT {
                 logger.warning("cannot remove \(path): \(String(cString: strerror(errno)))")
             }
         }
         // The slicer's own directory goes when its slice ends; this is for a slice the agent did not see end.
-        try? FileManager.default.removeItem(atPath: Self.slicingDirectory(job.id, spool: spool))
+        try? FileManager.default.removeItem(atPath: files.slicingDirectory)
     }
-
-    static func partPath(_ jobId: String, spool: String) -> String { "\(spool)/\(jobId).part" }
-    static func gcodePath(_ jobId: String, spool: String) -> String { "\(spool)/\(jobId).gcode" }
-    /// A 3D model, kept until its G-code is ready so that a slice cut off by a restart runs again from it.
-    static func modelPath(_ jobId: String, format: ModelFormat, spool: String) -> String { "\(spool)/\(jobId).\(format.rawValue)" }
-    static func gcodePartPath(_ jobId: String, spool: String) -> String { "\(spool)/\(jobId).gcode.part" }
-    static func slicingDirectory(_ jobId: String, spool: String) -> String { "\(spool)/\(jobId).slicing" }
 }

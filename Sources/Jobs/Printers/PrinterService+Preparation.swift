@@ -1,12 +1,12 @@
 import Content
 import ContentContract
 import Foundation
-import GCode
-import GCodeFiles
 import Slicing
 
-/// Getting a job's G-code into the spool (DESIGN §1 steps 3–5): the selection by token, the download, the check
-/// of every line. One job at a time per printer, in queue order, while another job may be printing.
+/// Getting a job's G-code into the spool (DESIGN §1 steps 3–5), the stages in order: the selection by token
+/// (`SpoolDestination`), the download (`SpoolDownload`), a model's slice (`ModelSlice`), the check of every line
+/// (`GCodeCheck`). The stages decide; this moves the queue between them and tells Managers. One job at a time per
+/// printer, in queue order, while another job may be printing.
 extension PrinterService {
     /// Queues a print of what the Manager selected on a content server (7.2.5): answered at once; the content is
     /// fetched in the background and the job prints when it is ready and the printer is free.
@@ -46,17 +46,17 @@ extension PrinterService {
         }
     }
 
+    /// Selection → download → slicing → check, each stage deciding alone and the queue moving between them.
     private func prepare(_ waiting: PrintJob) async {
         guard let content = support.content, let spool = support.spoolDirectory, let descriptor = waiting.content else {
             fail(waiting.id, "the agent cannot fetch this job's content: no content server is configured")
             return
         }
         let jobId = waiting.id
-        // A model downloaded and checked before the agent stopped is sliced again from the spool: no token needed.
-        if descriptor.isKnown, case .model(let format) = ContentMediaType(mediaType: descriptor.mediaType, name: waiting.name),
-           let modelFormat = ModelFormat(rawValue: format.rawValue),
-           FileManager.default.fileExists(atPath: Self.modelPath(jobId, format: modelFormat, spool: spool)) {
-            return await slice(jobId, model: Self.modelPath(jobId, format: modelFormat, spool: spool), format: modelFormat, spool: spool)
+        let files = SpoolFiles(jobId: jobId, spool: spool)
+        if case .sliceAgain(let model, let format) = SpoolDownload.start(of: waiting, files: files,
+                                                                         exists: FileManager.default.fileExists(atPath:)) {
+            return await slice(jobId, ModelSlice(model: model, format: format, files: files))
         }
         guard let token = storedToken(waiting.id) else {
             fail(waiting.id, "the content server's token for this job is gone; start the print again")
@@ -70,58 +70,64 @@ extension PrinterService {
         } catch {
             return finishPreparation(jobId, error)
         }
-        guard update(jobId, { job in
-            job.name = selection.name
-            job.contentURI = selection.uri
-            job.content = ContentDescriptor(server: descriptor.server, contentId: selection.contentId,
-                                            mediaType: selection.mediaType, size: selection.size, sha256: selection.sha256)
-            job.message = "downloading"
-        }) != nil else { return }
-        let finalPath: String
+        guard update(jobId, { SpoolDownload.record(selection, from: descriptor.server, in: &$0) }) != nil else { return }
+        let destination: String
         var model: ModelFormat?
         switch SpoolDestination(jobId: jobId, name: selection.name, mediaType: selection.mediaType,
                                 slicerAvailable: support.slicing != nil, spool: spool) {
         case .gcode(let path):
-            finalPath = path
+            destination = path
         case .model(let path, let format):
-            finalPath = path
+            destination = path
             model = format
         case .refused(let reason):
             return fail(jobId, reason)
         }
 
-        let (progress, progressSink) = AsyncStream.makeStream(of: DownloadProgress.self, bufferingPolicy: .bufferingNewest(1))
-        let download = Task {
-            try await content.download(selection, server: descriptor.server, token: token,
-                                       partPath: Self.partPath(jobId, spool: spool), finalPath: finalPath) {
-                progressSink.yield($0)
-            }
+        let download = SpoolDownload(content: content, server: descriptor.server, token: token, selection: selection,
+                                     files: files, destination: destination)
+        let result = await underway(jobId, reporting: DownloadProgress.self) { progress in
+            await download.run { progress.yield($0) }
+        } relay: { reports in
+            for await reached in reports { await self.recordDownload(jobId, reached) }
         }
-        preparation = (jobId, { download.cancel() })
-        let result: Result<DownloadedContent, any Error> = await withTaskCancellationHandler {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for await reached in progress { await self.recordDownload(jobId, reached) }
-                }
-                let result = await download.result
-                progressSink.finish()
-                await group.waitForAll()
-                return result
-            }
-        } onCancel: {
-            download.cancel()
-        }
-        preparation = nil
         switch result {
         case .failure(let error):
             return finishPreparation(jobId, error)
         case .success(let downloaded):
             if let model {
-                await slice(jobId, model: downloaded.path, format: model, spool: spool)
+                await slice(jobId, ModelSlice(model: downloaded.path, format: model, files: files))
             } else {
-                await checkAndMarkReady(jobId, path: downloaded.path, resumedFrom: downloaded.resumedFrom)
+                await checkAndMarkReady(jobId, GCodeCheck(path: downloaded.path, maxLineLength: settings.link.maxLineLength),
+                                        resumedFrom: downloaded.resumedFrom)
             }
         }
+    }
+
+    /// Runs a download or a slice in a task of its own, which stopping the job cuts off (`preparation`) as the agent
+    /// stopping does. Its progress goes to `relay` as it comes, and the result waits for the last of it, so that no
+    /// progress of the job arrives after the state the result moves it to.
+    func underway<Progress: Sendable, Outcome: Sendable>(
+        _ jobId: String, reporting _: Progress.Type,
+        work: @escaping @Sendable (AsyncStream<Progress>.Continuation) async -> Outcome,
+        relay: @escaping @Sendable (AsyncStream<Progress>) async -> Void
+    ) async -> Outcome {
+        let (reports, reportSink) = AsyncStream.makeStream(of: Progress.self, bufferingPolicy: .bufferingNewest(1))
+        let task = Task { await work(reportSink) }
+        preparation = (jobId, { task.cancel() })
+        let outcome = await withTaskCancellationHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await relay(reports) }
+                let outcome = await task.value
+                reportSink.finish()
+                await group.waitForAll()
+                return outcome
+            }
+        } onCancel: {
+            task.cancel()
+        }
+        preparation = nil
+        return outcome
     }
 
     private func recordDownload(_ jobId: String, _ reached: DownloadProgress) {
@@ -130,51 +136,39 @@ extension PrinterService {
         notices.yield(.jobProgress(job))
     }
 
-    /// Every line must fit the firmware before the job may print, so that a print never stops half-way.
-    /// - Parameter part: a sliced job's G-code, checked there and only then renamed to `path`.
-    func checkAndMarkReady(_ jobId: String, path: String, resumedFrom: Int64, renamingFrom part: String? = nil) async {
-        let maxLineLength = settings.link.maxLineLength
-        let summary: GCodeFileSummary
-        let timeline: PrintTimeline
-        do {
-            let checked = part ?? path
-            (summary, timeline) = try await Task.detached(priority: .utility) {
-                (try GCodeFileReader.validate(path: checked, maxLineLength: maxLineLength), PrintTimeline.read(path: checked))
-            }.value
-        } catch {
-            return fail(jobId, "the G-code cannot be printed: \(error)")
+    /// The last stage: a job becomes ready only with G-code whose every line the firmware accepts.
+    func checkAndMarkReady(_ jobId: String, _ check: GCodeCheck, resumedFrom: Int64) async {
+        let printable: GCodeCheck.Printable
+        switch await check.read() {
+        case .refused(let reason):
+            return fail(jobId, reason)
+        case .printable(let found):
+            printable = found
         }
-        if let part {
-            guard queue.job(jobId).map({ !$0.state.isFinished }) == true else {
-                unlink(part)
-                return
-            }
-            guard rename(part, path) == 0 else {
-                return fail(jobId, "the sliced G-code cannot be moved into place: \(String(cString: strerror(errno)))")
-            }
+        if check.part != nil {
+            guard queue.job(jobId).map({ !$0.state.isFinished }) == true else { return check.discardPart() }
+            if let reason = check.moveIntoPlace() { return fail(jobId, reason) }
         }
-        guard let ready = saved(try? queue.markReady(jobId, spoolPath: path, totalLines: summary.commandCount,
-                                                     printInfo: PrintInfo(summary.metadata), timeline: timeline)) else {
+        guard let ready = saved(try? queue.markReady(jobId, spoolPath: check.path, totalLines: printable.commandCount,
+                                                     printInfo: printable.printInfo, timeline: printable.timeline)) else {
             // Stopped or removed while its last bytes arrived: the finished download has no job left to print it.
-            if let stopped = queue.job(jobId) { removeSpoolFile(of: stopped) } else { unlink(path) }
+            if let stopped = queue.job(jobId) { removeSpoolFile(of: stopped) } else { unlink(check.path) }
             return
         }
         forgetToken(jobId)
         logger.info("job \(jobId) ready", metadata: [
             "name": "\(ready.name)", "bytes": "\(ready.bytesDownloaded)", "resumedFrom": "\(resumedFrom)",
-            "lines": "\(summary.commandCount)",
+            "lines": "\(printable.commandCount)",
         ])
         notices.yield(.jobState(ready))
         announceQueue()
         startNextJob()
     }
 
-    /// A preparation that ended without G-code: the job failed, unless it was stopped (already cancelled) or the
-    /// agent is stopping (it stays `downloading` on disk and resumes from its part file after the restart).
+    /// A selection or a download that ended without G-code (`Preparation.endsInFailure` says when that fails the job).
     func finishPreparation(_ jobId: String, _ error: any Error) {
-        if Task.isCancelled { return }
-        guard let job = queue.job(jobId), !job.state.isFinished else { return }
-        fail(jobId, (error as? ContentError)?.description ?? "\(error)")
+        guard Preparation.endsInFailure(of: queue.job(jobId), agentStopping: Task.isCancelled) else { return }
+        fail(jobId, SpoolDownload.reason(error))
     }
 
     func fail(_ jobId: String, _ reason: String) {

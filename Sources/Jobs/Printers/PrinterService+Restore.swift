@@ -1,10 +1,5 @@
-import Content
 import Foundation
-import GCode
-import GCodeFiles
 import Logging
-import PrinterLink
-import Slicing
 
 extension PrinterService {
     /// The queue as the database holds it, after what the last stop did to it (see `PrinterQueue.init(restoring:)`);

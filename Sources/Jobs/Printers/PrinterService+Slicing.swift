@@ -1,24 +1,22 @@
 import Foundation
-import GCode
 import Slicing
 
-/// A model job's slice (DESIGN §1 step 5): one at a time on the board, at a lower priority, inside the job's own
-/// directory in the spool. The G-code goes to `<job>.gcode.part`, is checked line by line, fsynced and renamed;
-/// the model stays in the spool until then, so that a slice cut off by a restart runs again.
+/// A model job's slice (`ModelSlice`), as the printer's queue and Managers see it: the job waits for the printer's
+/// build volume if the printer has not connected yet, hears of the slicer's progress, and goes on to the check.
 extension PrinterService {
-    /// How often a Manager hears of a slice at least, even while the slicer says nothing new.
-    static let slicingReportInterval: Duration = .milliseconds(400)
-
-    func slice(_ jobId: String, model modelPath: String, format: ModelFormat, spool: String) async {
+    func slice(_ jobId: String, _ stage: ModelSlice) async {
         guard let slicing = support.slicing else {
             return fail(jobId, "no slicer available: this agent has no slicer configured")
         }
-        if printableVolume == nil, !isOnline {
+        if (try? printableVolume()) == nil, !isOnline {
             _ = update(jobId) { $0.message = "waiting for the printer to connect and report its build volume" }
-            await waitUntilReady(atMost: Self.volumeWait)
+            await waitUntilReady(atMost: ModelSlice.volumeWait)
         }
-        guard let volume = printableVolume else {
-            return fail(jobId, "the printer's build volume is unknown (its firmware reports no M211 and the configuration sets no build_volume), so the model cannot be checked or sliced")
+        let volume: PrintableVolume
+        do {
+            volume = try printableVolume()
+        } catch {
+            return fail(jobId, error.reason)
         }
         let slicer: InstalledSlicer
         do {
@@ -26,61 +24,25 @@ extension PrinterService {
         } catch {
             return fail(jobId, error.description)
         }
-        var printerProfile: String?
-        if let path = settings.slicerProfile {
-            do {
-                printerProfile = try String(contentsOfFile: path, encoding: .utf8)
-            } catch {
-                return fail(jobId, "the printer's slicer_profile \(path) cannot be read: \(error.localizedDescription)")
-            }
+        let sliceJob: SliceJob
+        do {
+            sliceJob = stage.job(volume: volume, printerProfile: try ModelSlice.printerProfile(at: settings.slicerProfile),
+                                 slicing: slicing)
+        } catch {
+            return fail(jobId, error.reason)
         }
         let label = "\(slicer.kind) \(slicer.version)"
-        guard update(jobId, { job in
-            job.state = .slicing
-            job.message = "waiting for the slicer"
-            job.slicing = JobSlicing(progress: 0, stage: "waiting", slicer: label)
-        }) != nil else { return }
+        guard update(jobId, { ModelSlice.waitForTheSlicer(&$0, slicer: label) }) != nil else { return }
 
-        let job = SliceJob(modelPath: modelPath, format: format, volume: volume,
-                           workingDirectory: Self.slicingDirectory(jobId, spool: spool),
-                           gcodePartPath: Self.gcodePartPath(jobId, spool: spool), printerProfile: printerProfile,
-                           limits: slicing.limits, modelLimits: slicing.modelLimits)
-        let (reports, reportSink) = AsyncStream.makeStream(of: SlicingProgress.self, bufferingPolicy: .bufferingNewest(1))
         let logger = self.logger
-        let work = Task { () -> Result<SliceResult, SlicingFailure> in
-            do {
-                try await slicing.gate.acquire()
-            } catch {
-                return .failure(.output("the slice was stopped"))
-            }
-            let result: Result<SliceResult, SlicingFailure>
-            do throws(SlicingFailure) {
-                result = .success(try await SliceHandOff.run(job, with: slicer, logger: logger) { reportSink.yield($0) })
-            } catch {
-                result = .failure(error)
-            }
-            await slicing.gate.release()
-            return result
+        let result = await underway(jobId, reporting: SlicingProgress.self) { progress in
+            await ModelSlice.run(sliceJob, with: slicer, gate: slicing.gate, logger: logger) { progress.yield($0) }
+        } relay: { reports in
+            await self.relaySlicingProgress(jobId, reports, label: label)
         }
-        preparation = (jobId, { work.cancel() })
-        let result: Result<SliceResult, SlicingFailure> = await withTaskCancellationHandler {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.relaySlicingProgress(jobId, reports, label: label) }
-                let result = await work.value
-                reportSink.finish()
-                await group.waitForAll()
-                return result
-            }
-        } onCancel: {
-            work.cancel()
-        }
-        preparation = nil
-        slicingProgress[jobId] = nil
         switch result {
         case .failure(let failure):
-            // Stopped by a person (the job is already cancelled) or by the agent stopping (the job stays
-            // `slicing` on disk and slices again after the restart): not a failure.
-            if Task.isCancelled || queue.job(jobId)?.state.isFinished != false { return }
+            guard Preparation.endsInFailure(of: queue.job(jobId), agentStopping: Task.isCancelled) else { return }
             logger.warning("slice of job \(jobId) failed: \(failure)")
             fail(jobId, failure.description)
         case .success(let sliced):
@@ -88,34 +50,32 @@ extension PrinterService {
                 "slicer": "\(label)", "seconds": "\(sliced.wallTime)", "slicerPeakRSS": "\(sliced.peakResidentBytes >> 20) MB",
                 "progressReports": "\(sliced.progressReports)",
             ])
-            await finishSlice(jobId, spool: spool, modelPath: modelPath)
+            await finishSlice(jobId, stage)
         }
     }
 
-    /// The G-code part (fsynced by the hand-off) is checked line by line, then renamed into place; the model is
-    /// no longer needed once the job is ready.
-    private func finishSlice(_ jobId: String, spool: String, modelPath: String) async {
-        let part = Self.gcodePartPath(jobId, spool: spool)
-        guard queue.job(jobId)?.state == .slicing else {
-            unlink(part)
-            return
-        }
-        let final = Self.gcodePath(jobId, spool: spool)
-        await checkAndMarkReady(jobId, path: final, resumedFrom: 0, renamingFrom: part)
+    /// The G-code part (fsynced by the hand-off) goes to the check stage; the model is no longer needed once the
+    /// job is ready.
+    private func finishSlice(_ jobId: String, _ stage: ModelSlice) async {
+        let check = GCodeCheck(path: stage.files.gcode, part: stage.files.gcodePart, maxLineLength: settings.link.maxLineLength)
+        guard queue.job(jobId)?.state == .slicing else { return check.discardPart() }
+        await checkAndMarkReady(jobId, check, resumedFrom: 0)
         // Ready (or already printing): the G-code is in place and the model has served.
-        if FileManager.default.fileExists(atPath: final) { unlink(modelPath) }
+        if FileManager.default.fileExists(atPath: check.path) { unlink(stage.model) }
     }
 
     /// Hands the slicer's progress to Managers: each new point at once, and the latest again every
-    /// `slicingReportInterval` so that a long quiet stage still shows the job alive.
+    /// `ModelSlice.reportInterval` so that a long quiet stage still shows the job alive.
     private func relaySlicingProgress(_ jobId: String, _ reports: AsyncStream<SlicingProgress>, label: String) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await reached in reports { await self.recordSlicing(jobId, reached, label: label) }
+                for await reached in reports {
+                    await self.recordSlicing(jobId, JobSlicing(progress: reached.fraction, stage: reached.stage, slicer: label))
+                }
             }
             group.addTask {
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: Self.slicingReportInterval)
+                    try? await Task.sleep(for: ModelSlice.reportInterval)
                     await self.repeatSlicing(jobId)
                 }
             }
@@ -124,14 +84,10 @@ extension PrinterService {
         }
     }
 
-    private func recordSlicing(_ jobId: String, _ reached: SlicingProgress, label: String) {
-        slicingProgress[jobId] = reached
-        let wasWaiting = queue.job(jobId)?.slicing?.stage == "waiting"
-        guard let job = try? queue.updateWaiting(jobId, { job in
-            job.slicing = JobSlicing(progress: reached.fraction, stage: reached.stage, slicer: label)
-            job.message = "slicing with \(label)"
-        }) else { return }
-        if wasWaiting { notices.yield(.jobState(job)) }
+    private func recordSlicing(_ jobId: String, _ reached: JobSlicing) {
+        var started = false
+        guard let job = try? queue.updateWaiting(jobId, { started = ModelSlice.record(reached, in: &$0) }) else { return }
+        if started { notices.yield(.jobState(job)) }
         notices.yield(.jobProgress(job))
     }
 
@@ -139,9 +95,6 @@ extension PrinterService {
         guard let job = queue.job(jobId), job.state == .slicing, job.slicing != nil else { return }
         notices.yield(.jobProgress(job))
     }
-
-    /// How long a slice waits for its printer to come up before it fails for want of a build volume.
-    static let volumeWait: Duration = .seconds(60)
 
     private func waitUntilReady(atMost limit: Duration) async {
         let (ready, sink) = AsyncStream.makeStream(of: Void.self)
@@ -155,14 +108,9 @@ extension PrinterService {
         sink.finish()
     }
 
-    /// From the firmware's M211 when it reported one, else the configuration's `build_volume`.
-    var printableVolume: PrintableVolume? {
-        if let endstops = linkIdentity?.buildVolume ?? firmwareIdentity?.buildVolume {
-            return PrintableVolume(x: endstops.max.x - endstops.min.x, y: endstops.max.y - endstops.min.y,
-                                   z: endstops.max.z - endstops.min.z)
-        }
-        if let volume = settings.buildVolume { return PrintableVolume(x: volume.x, y: volume.y, z: volume.z) }
-        return nil
+    /// The firmware's M211 as the link knows it now (an answer after `connected` included), else as last connected.
+    func printableVolume() throws(ModelSlice.Refusal) -> PrintableVolume {
+        try ModelSlice.printableVolume(reported: linkIdentity?.buildVolume ?? firmwareIdentity?.buildVolume,
+                                       configured: settings.buildVolume)
     }
 }
-

@@ -1,10 +1,8 @@
-import Content
 import Foundation
 import GCode
 import GCodeFiles
 import Logging
 import PrinterLink
-import Slicing
 
 /// One printer attached to the board, as the agent serves it: its serial link (opened again whenever it can
 /// be after the port went away), its queue, and what it tells the rest of the agent as `PrinterNotice`s.
@@ -12,6 +10,12 @@ import Slicing
 /// Nothing here heats or moves the printer by itself: a job starts only from the queue a person filled, a
 /// job cut off by a lost link or a reset is never resumed, and stopping the agent cancels the job on the
 /// printer so that the cancel script switches its heaters off.
+///
+/// Its parts: the link supervisor (`PrinterService+Link`, deciding with `LinkSupervisor`) keeps the printer linked
+/// and hands the link's events to the service in their order (`PrinterService+LinkEvents`), which keeps its view of
+/// the printer (`PrinterCondition`) and the queue (`PrinterQueue`) together. The job pipeline (`Sources/Jobs/Pipeline`:
+/// selection, download, slicing, check) gets a waiting job's G-code ready, one stage after the other
+/// (`PrinterService+Preparation`); a ready job starts here when the printer is idle.
 public actor PrinterService {
     public nonisolated let settings: PrinterServiceSettings
     public nonisolated var serviceId: String { settings.serviceId }
@@ -26,20 +30,15 @@ public actor PrinterService {
     let preparationWakeSink: AsyncStream<Void>.Continuation
     /// The download or slice under way, so that stopping its job can cut it off.
     var preparation: (jobId: String, cancel: @Sendable () -> Void)?
-    /// The latest slicing progress of the job being sliced, repeated twice a second while the slicer is quiet.
-    var slicingProgress: [String: SlicingProgress] = [:]
     /// Slices waiting for the printer to connect and report its build volume (after the agent started).
     var readyWaiters: [AsyncStream<Void>.Continuation] = []
     /// When each job's progress last went to the database: it is saved about once a second, not per line.
     var progressSavedAt: [String: ContinuousClock.Instant] = [:]
-    /// The agent died while this printer printed: its heaters may still be on, with nobody left to switch them
-    /// off. The first time the printer is ready again they are (and only that: nothing moves).
-    var heatersLeftOnByACrash: Bool
     /// The printer as the link's events described it: the service's one view of the link's state machine.
     var printer = PrinterCondition()
     var state: PrinterState { printer.state }
-    /// Console lines that the link's last events call for, taken by the link's task group (`keepLinked`).
-    var followUps: [LinkFollowUp] = []
+    /// What keeps the printer linked remembers and decides (`keepLinked`).
+    var supervisor: LinkSupervisor
 
     public init(settings: PrinterServiceSettings, notices: AsyncStream<PrinterNotice>.Continuation,
                 support: JobSupport = .inMemory, logger: Logger = Logger(label: "3dp-agent.printer")) {
@@ -50,7 +49,9 @@ public actor PrinterService {
         logger[metadataKey: "printer"] = "\(settings.serviceId)"
         self.logger = logger
         (preparationWake, preparationWakeSink) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        (queue, heatersLeftOnByACrash) = Self.restoredQueue(serviceId: settings.serviceId, store: support.store, logger: logger)
+        let (queue, crashedWhilePrinting) = Self.restoredQueue(serviceId: settings.serviceId, store: support.store, logger: logger)
+        self.queue = queue
+        supervisor = LinkSupervisor(heatersLeftOnByACrash: crashedWhilePrinting)
     }
 
     // MARK: - Jobs
@@ -166,6 +167,10 @@ public actor PrinterService {
             throw .invalidOperation("job \(jobId) is not on the printer; cannot \(verb) it")
         }
         return current
+    }
+
+    func announceQueue() {
+        notices.yield(.queueChanged(serviceId: serviceId, queue.active))
     }
 
     public func job(_ id: String) -> PrintJob? { queue.job(id) }

@@ -14,13 +14,13 @@ enum SpoolDestination: Equatable {
     init(jobId: String, name: String, mediaType: String, slicerAvailable: Bool, spool: String) {
         switch ContentMediaType(mediaType: mediaType, name: name) {
         case .gcode:
-            self = .gcode(path: PrinterService.gcodePath(jobId, spool: spool))
+            self = .gcode(path: SpoolFiles(jobId: jobId, spool: spool).gcode)
         case .model(let format):
             guard slicerAvailable, let modelFormat = ModelFormat(rawValue: format.rawValue) else {
                 self = .refused("no slicer available: \(name) is a 3D model (\(format.rawValue.uppercased())) and this agent has no slicer configured; send G-code, or slice it first")
                 return
             }
-            self = .model(path: PrinterService.modelPath(jobId, format: modelFormat, spool: spool), format: modelFormat)
+            self = .model(path: SpoolFiles(jobId: jobId, spool: spool).model(modelFormat), format: modelFormat)
         case .unsupported(let type):
             self = .refused("\(name) cannot be printed: its media type \(type) is neither G-code nor a 3D model")
         }
