@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct ModelSliceTests {
     let m211 = SoftEndstops(enabled: true, min: .init(x: -2, y: -3, z: 0), max: .init(x: 248, y: 207, z: 210))
-    let configured = SoftEndstops.Axes(x: 220, y: 220, z: 250)
+    let configured = Millimetres3(x: 220, y: 220, z: 250)
 
     @Test func theFirmwaresM211WinsOverTheConfiguration() throws {
         let volume = try ModelSlice.printableVolume(reported: m211, configured: configured)

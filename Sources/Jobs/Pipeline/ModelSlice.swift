@@ -26,7 +26,7 @@ struct ModelSlice: Sendable {
 
     /// A model that does not fit the printer is refused before the slicer runs, so the printer's volume comes first:
     /// from the firmware's M211 when it reported one, else from the configuration's `build_volume`.
-    static func printableVolume(reported: SoftEndstops?, configured: SoftEndstops.Axes?) throws(Refusal) -> PrintableVolume {
+    static func printableVolume(reported: SoftEndstops?, configured: Millimetres3?) throws(Refusal) -> PrintableVolume {
         if let endstops = reported {
             return PrintableVolume(x: endstops.max.x - endstops.min.x, y: endstops.max.y - endstops.min.y,
                                    z: endstops.max.z - endstops.min.z)
