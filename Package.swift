@@ -51,6 +51,7 @@ let package = Package(
         .target(name: "ThreeDPSchemaValidation", dependencies: ["ThreeDPProtocol"]),
         .target(name: "ContentContract"),
         .target(name: "ServiceScope"),
+        .target(name: "OwnerOnlyFiles"),
         // Child processes through swift-subprocess: the long-lived child (start, lines, stop) several callers share.
         .target(
             name: "ChildProcesses",
@@ -100,7 +101,7 @@ let package = Package(
         ),
         .target(
             name: "Endpoint",
-            dependencies: ["ThreeDPProtocol", "Jobs", "Content", "PrinterLink", "GCode", "CivilTime", "Digest",
+            dependencies: ["ThreeDPProtocol", "Jobs", "Content", "PrinterLink", "GCode", "CivilTime", "Digest", "OwnerOnlyFiles",
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -113,7 +114,7 @@ let package = Package(
         ),
         .target(
             name: "ManagerClient",
-            dependencies: ["ThreeDPProtocol", "GCode", "MulticastDNS",
+            dependencies: ["ThreeDPProtocol", "GCode", "MulticastDNS", "OwnerOnlyFiles",
                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
