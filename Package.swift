@@ -180,6 +180,8 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")]
         ),
+        // Only tests link it; a target of its own so that the test targets share it instead of each keeping a copy.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ModuleMapTests", dependencies: ["ChildProcesses"]),
         .testTarget(name: "ServiceScopeTests", dependencies: ["ServiceScope"]),
         .testTarget(name: "GCodeTests", dependencies: ["GCode", "GCodeFiles"]),
@@ -187,7 +189,7 @@ let package = Package(
         .testTarget(name: "PrinterLinkTests", dependencies: ["PrinterLink", "GCode", "VirtualPrinter"]),
         .testTarget(name: "VirtualPrinterTests", dependencies: ["VirtualPrinter", "GCode"]),
         .testTarget(name: "BoardTests", dependencies: ["Board", "CivilTime", "AgentConfig", "ServiceScope", "Content", "Jobs"]),
-        .testTarget(name: "EndpointTests", dependencies: ["Endpoint", "ThreeDPProtocol", "ThreeDPSchemaValidation", "Jobs", "PrinterLink", "GCode", "Digest", "Content",
+        .testTarget(name: "EndpointTests", dependencies: ["Endpoint", "TestSupport", "ThreeDPProtocol", "ThreeDPSchemaValidation", "Jobs", "PrinterLink", "GCode", "Digest", "Content",
                                                           .product(name: "GRDB", package: "GRDB.swift"),
                                                           .product(name: "Hummingbird", package: "hummingbird"),
                                                           .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -199,7 +201,7 @@ let package = Package(
         .testTarget(name: "ContentTests", dependencies: ["ChildProcesses", "Content", "ContentContract", "Digest", "ContentServer",
                                                          .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                          .product(name: "NIOCore", package: "swift-nio")]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "ChildProcesses", "MulticastDNS", "ThreeDPSchemaValidation", "AgentConfig", "ServiceScope", "PrinterLink", "VirtualPrinter", "GCode", "Jobs", "Endpoint", "ThreeDPProtocol",
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "TestSupport", "ChildProcesses", "MulticastDNS", "ThreeDPSchemaValidation", "AgentConfig", "ServiceScope", "PrinterLink", "VirtualPrinter", "GCode", "Jobs", "Endpoint", "ThreeDPProtocol",
                                                        "ManagerClient", "CommandSupport", "Board", "Content", "ContentServer", "Slicing",
                                                        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                        .product(name: "AsyncHTTPClient", package: "async-http-client"),
