@@ -51,6 +51,7 @@ let package = Package(
         .target(name: "ThreeDPSchemaValidation", dependencies: ["ThreeDPProtocol"]),
         .target(name: "ContentContract"),
         .target(name: "ServiceScope"),
+        .target(name: "OwnerOnlyFiles"),
         // Child processes through swift-subprocess: the long-lived child (start, lines, stop) several callers share.
         .target(
             name: "ChildProcesses",
@@ -100,7 +101,7 @@ let package = Package(
         ),
         .target(
             name: "Endpoint",
-            dependencies: ["ThreeDPProtocol", "Jobs", "Content", "PrinterLink", "GCode", "CivilTime", "Digest",
+            dependencies: ["ThreeDPProtocol", "Jobs", "Content", "PrinterLink", "GCode", "CivilTime", "Digest", "OwnerOnlyFiles",
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -113,7 +114,7 @@ let package = Package(
         ),
         .target(
             name: "ManagerClient",
-            dependencies: ["ThreeDPProtocol", "GCode", "MulticastDNS",
+            dependencies: ["ThreeDPProtocol", "GCode", "MulticastDNS", "OwnerOnlyFiles",
                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
@@ -179,6 +180,8 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")]
         ),
+        // Only tests link it; a target of its own so that the test targets share it instead of each keeping a copy.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ModuleMapTests", dependencies: ["ChildProcesses"]),
         .testTarget(name: "ServiceScopeTests", dependencies: ["ServiceScope"]),
         .testTarget(name: "GCodeTests", dependencies: ["GCode", "GCodeFiles"]),
@@ -186,7 +189,7 @@ let package = Package(
         .testTarget(name: "PrinterLinkTests", dependencies: ["PrinterLink", "GCode", "VirtualPrinter"]),
         .testTarget(name: "VirtualPrinterTests", dependencies: ["VirtualPrinter", "GCode"]),
         .testTarget(name: "BoardTests", dependencies: ["Board", "CivilTime", "AgentConfig", "ServiceScope", "Content", "Jobs"]),
-        .testTarget(name: "EndpointTests", dependencies: ["Endpoint", "ThreeDPProtocol", "ThreeDPSchemaValidation", "Jobs", "PrinterLink", "GCode", "Digest", "Content",
+        .testTarget(name: "EndpointTests", dependencies: ["Endpoint", "TestSupport", "ThreeDPProtocol", "ThreeDPSchemaValidation", "Jobs", "PrinterLink", "GCode", "Digest", "Content",
                                                           .product(name: "GRDB", package: "GRDB.swift"),
                                                           .product(name: "Hummingbird", package: "hummingbird"),
                                                           .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -198,7 +201,7 @@ let package = Package(
         .testTarget(name: "ContentTests", dependencies: ["ChildProcesses", "Content", "ContentContract", "Digest", "ContentServer",
                                                          .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                                          .product(name: "NIOCore", package: "swift-nio")]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "ChildProcesses", "MulticastDNS", "ThreeDPSchemaValidation", "AgentConfig", "ServiceScope", "PrinterLink", "VirtualPrinter", "GCode", "Jobs", "Endpoint", "ThreeDPProtocol",
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "TestSupport", "ChildProcesses", "MulticastDNS", "ThreeDPSchemaValidation", "AgentConfig", "ServiceScope", "PrinterLink", "VirtualPrinter", "GCode", "Jobs", "Endpoint", "ThreeDPProtocol",
                                                        "ManagerClient", "CommandSupport", "Board", "Content", "ContentServer", "Slicing",
                                                        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                        .product(name: "AsyncHTTPClient", package: "async-http-client"),

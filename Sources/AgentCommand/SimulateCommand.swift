@@ -139,48 +139,19 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     /// Suspends until SIGINT or SIGTERM arrives, without polling: the signals are blocked from their default action
-    /// and delivered to dispatch sources.
+    /// and delivered to dispatch sources, which live as long as the wait.
     private static func waitForTermination() async -> String {
-        await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
-            let queue = DispatchQueue(label: "simulate.signals")
-            let resumed = ResumeOnce(continuation)
-            var sources: [DispatchSourceSignal] = []
-            for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-                source.setEventHandler { resumed.resume(returning: name) }
-                source.resume()
-                sources.append(source)
-            }
-            resumed.keepAlive(sources)
+        let (arrived, arrival) = AsyncStream.makeStream(of: String.self)
+        let queue = DispatchQueue(label: "simulate.signals")
+        let sources = [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")].map { number, name in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { arrival.yield(name) }
+            source.resume()
+            return source
         }
-    }
-}
-
-/// Resumes a continuation at most once and keeps the signal sources alive until then.
-private final class ResumeOnce: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<String, Never>?
-    private var sources: [DispatchSourceSignal] = []
-
-    init(_ continuation: CheckedContinuation<String, Never>) {
-        self.continuation = continuation
-    }
-
-    func keepAlive(_ sources: [DispatchSourceSignal]) {
-        lock.lock()
-        defer { lock.unlock() }
-        self.sources = sources
-    }
-
-    func resume(returning value: String) {
-        lock.lock()
-        let continuation = self.continuation
-        self.continuation = nil
-        let sources = self.sources
-        self.sources = []
-        lock.unlock()
-        sources.forEach { $0.cancel() }
-        continuation?.resume(returning: value)
+        defer { sources.forEach { $0.cancel() } }
+        for await name in arrived { return name }
+        return "cancellation" // the stream ends only when the task is cancelled
     }
 }

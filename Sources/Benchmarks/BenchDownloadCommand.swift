@@ -6,7 +6,6 @@ import ContentContract
 import Foundation
 import Glibc
 import Logging
-import PrinterLink
 
 /// `3dp-agent bench download`: a content of `--size-mb` on the reference content server (the release binary
 /// `3dp-content-server` next to this one, in a child process), fetched `--runs` times by `curl -o` and by the
@@ -238,7 +237,9 @@ struct BenchDownloadClientCommand: AsyncParsableCommand {
             settings: ContentSettings(servers: [TrustedContentServer(url: server, name: "bench", allowPlainHTTP: true)],
                                       spoolDirectory: spool),
             logger: Logger(label: "3dp-agent"))
-        let lastByte = Locked<ContinuousClock.Instant?>(nil)
+        // The handler runs on the client's event loop; the stream keeps the first instant it is given and drops
+        // any later one.
+        let (lastByte, lastByteSink) = AsyncStream.makeStream(of: ContinuousClock.Instant.self, bufferingPolicy: .bufferingOldest(1))
         let outcome: Result<(DownloadedContent, ContinuousClock.Instant, ContinuousClock.Instant), ContentError>
         do {
             let selection = try await client.selection(server: server, token: token)
@@ -246,7 +247,7 @@ struct BenchDownloadClientCommand: AsyncParsableCommand {
             let downloaded = try await client.download(selection, server: server, token: token, partPath: part,
                                                        finalPath: final) { progress in
                 if progress.bytes == progress.total {
-                    lastByte.withLock { if $0 == nil { $0 = ContinuousClock.now } }
+                    lastByteSink.yield(ContinuousClock.now)
                 }
             }
             outcome = .success((downloaded, start, ContinuousClock.now))
@@ -255,7 +256,9 @@ struct BenchDownloadClientCommand: AsyncParsableCommand {
         }
         await client.shutdown()
         let (downloaded, start, end) = try outcome.get()
-        let last = lastByte.withLock { $0 } ?? end
+        lastByteSink.finish()
+        var lastBytes = lastByte.makeAsyncIterator()
+        let last = await lastBytes.next() ?? end
         let report = Report(bytes: downloaded.size, transferSeconds: Self.seconds(last - start),
                             syncSeconds: Self.seconds(end - last), peakResidentBytes: Self.peakResidentBytes())
         let data = try JSONEncoder().encode(report)

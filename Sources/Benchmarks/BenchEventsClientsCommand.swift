@@ -4,7 +4,6 @@ import Endpoint
 import Foundation
 import Glibc
 import ManagerClient
-import PrinterLink
 import ThreeDPProtocol
 
 /// `3dp-agent bench events-clients` (hidden): the subscribers of `bench events`, in a process of their own so
@@ -47,29 +46,34 @@ struct BenchEventsClientsCommand: AsyncParsableCommand {
         }
         Self.startWatchdog(after: seconds + 60)
         let gate = WindowGate(clients: clients, seconds: seconds)
-        let failures = Locked<[String]>([])
-        let latencies = Locked<[Int64]>([])
         let url = AgentURL(host: "127.0.0.1", port: port)
-        try await AgentSession.with(url: url, accessToken: token) { session in
-            await withTaskGroup(of: Void.self) { group in
+        let (latencies, failed) = try await AgentSession.with(url: url, accessToken: token) { session in
+            await withTaskGroup(of: Result<[Int64], any Error>.self) { group in
                 for _ in 0..<clients {
                     group.addTask {
                         do {
-                            let measured = try await Self.subscribe(session: session, token: token, gate: gate)
-                            latencies.withLock { $0.append(contentsOf: measured) }
+                            return .success(try await Self.subscribe(session: session, token: token, gate: gate))
                         } catch {
-                            failures.withLock { $0.append("\(error)") }
                             // A client that never got as far as the window must not hold the others at the gate.
                             await gate.withdraw()
+                            return .failure(error)
                         }
                     }
                 }
+                var latencies: [Int64] = []
+                var failed: [String] = []
+                for await outcome in group {
+                    switch outcome {
+                    case .success(let measured): latencies.append(contentsOf: measured)
+                    case .failure(let error): failed.append("\(error)")
+                    }
+                }
+                return (latencies, failed)
             }
         }
         let window = await gate.closedWindow()
-        let failed = failures.withLock { $0 }
         let report = SubscriberReport.summarise(
-            latencies: latencies.withLock { $0 }, clients: clients, failedClients: failed.count, seconds: seconds,
+            latencies: latencies, clients: clients, failedClients: failed.count, seconds: seconds,
             clientsCPUPercent: window.map { Double($0.cpuAtEnd - $0.cpuAtStart) / Double($0.end - $0.start) * 100 } ?? 0,
             failure: failed.first)
         let line = try JSONEncoder().encode(report)

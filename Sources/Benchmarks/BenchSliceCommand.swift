@@ -111,21 +111,24 @@ private final class Arrivals: Sendable {
 
 /// This process's resident memory, sampled every 50 ms on a thread of its own (not one of the two cooperative
 /// threads the agent's work runs on) while the slicer runs.
-private final class RSSSampler: @unchecked Sendable {
-    private let lock = NSLock()
-    private var peak = 0
-    private var slicerPeak = 0
-    private var slicing = false
-    private var running = true
+private final class RSSSampler: Sendable {
+    private struct Peaks {
+        var whole = 0
+        var whileSlicing = 0
+        var slicing = false
+        var running = true
+    }
+
+    private let peaks = Mutex(Peaks())
     private let done = DispatchSemaphore(value: 0)
 
     func start() {
         Thread.detachNewThread { [self] in
-            while lock.withLock({ running }) {
+            while peaks.withLock({ $0.running }) {
                 let now = Self.resident()
-                lock.withLock {
-                    peak = max(peak, now)
-                    if slicing { slicerPeak = max(slicerPeak, now) }
+                peaks.withLock {
+                    $0.whole = max($0.whole, now)
+                    if $0.slicing { $0.whileSlicing = max($0.whileSlicing, now) }
                 }
                 Thread.sleep(forTimeInterval: 0.05)
             }
@@ -134,19 +137,16 @@ private final class RSSSampler: @unchecked Sendable {
     }
 
     func slicerStarted() {
-        lock.withLock { slicing = true }
+        peaks.withLock { $0.slicing = true }
     }
 
     /// The peak over the whole hand-off, and over the time the slicer ran.
     func stop() -> (whole: Int, whileSlicing: Int) {
-        lock.withLock { running = false }
+        peaks.withLock { $0.running = false }
         done.wait()
-        return lock.withLock {
-            let result = (peak, slicerPeak)
-            peak = 0
-            slicerPeak = 0
-            slicing = false
-            running = true
+        return peaks.withLock {
+            let result = ($0.whole, $0.whileSlicing)
+            $0 = Peaks()
             return result
         }
     }

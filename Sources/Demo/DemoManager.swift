@@ -3,7 +3,6 @@ import ContentServer
 import Endpoint
 import Foundation
 import ManagerClient
-import PrinterLink
 import ThreeDPProtocol
 import VirtualPrinter
 
@@ -81,12 +80,11 @@ struct DemoManager: Sendable {
         let (subscribed, subscribedSink) = AsyncStream.makeStream(of: Void.self)
         let (finished, finishedSink) = AsyncStream.makeStream(of: JSONValue.self)
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            let jobId = Locked<String?>(nil)
             group.addTask {
                 try await session.watch(topics: [.jobState, .jobProgress, .printerTemperature], serviceId: "demo-printer",
                                         onSubscribed: { _ in subscribedSink.yield() }) { callback in
                     guard let result = callback.result else { return }
-                    if let job = display.show(callback.topic, result, jobId: jobId.withLock { $0 }) { finishedSink.yield(job) }
+                    if let job = display.show(callback.topic, result) { finishedSink.yield(job) }
                 }
             }
             var subscriptions = subscribed.makeAsyncIterator()
@@ -99,7 +97,7 @@ struct DemoManager: Sendable {
                 "serviceId": "demo-printer", "contentServer": .string(content.baseURL), "token": .string(issued.token),
             ])
             guard let id = answer["job"]?["jobId"]?.stringValue else { throw DemoFailure("print.start gave no job") }
-            jobId.withLock { $0 = id }
+            display.follow(jobId: id)
             Console.line("print      print.start answered at once: job \(id) \(answer["job"]?["state"]?.stringValue ?? "?"), \(answer["queue"]?.arrayValue?.count ?? 0) in the queue")
 
             var ends = finished.makeAsyncIterator()

@@ -14,9 +14,14 @@ final class DemoProgress: Sendable {
 
     var printSeconds: Double { screen.withLock { $0.printSeconds } }
 
-    /// Shows one callback; returns the job once it has finished.
-    func show(_ topic: String, _ result: JSONValue, jobId: String?) -> JSONValue? {
-        screen.withLock { $0.show(topic, result, jobId: jobId) }
+    /// The job whose callbacks are shown from now on; those of other jobs are not.
+    func follow(jobId: String) {
+        screen.withLock { $0.jobId = jobId }
+    }
+
+    /// Shows one callback; returns the followed job once it has finished.
+    func show(_ topic: String, _ result: JSONValue) -> JSONValue? {
+        screen.withLock { $0.show(topic, result) }
     }
 
     func end() {
@@ -33,6 +38,7 @@ private struct Screen: Sendable {
     private var printingSince: ContinuousClock.Instant?
     private var printEnded: ContinuousClock.Instant?
     private var progressShown = false
+    var jobId: String?
 
     init(interactive: Bool) {
         self.interactive = interactive
@@ -44,7 +50,7 @@ private struct Screen: Sendable {
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
-    mutating func show(_ topic: String, _ result: JSONValue, jobId: String?) -> JSONValue? {
+    mutating func show(_ topic: String, _ result: JSONValue) -> JSONValue? {
         switch topic {
         case "printer.temperature":
             if let actual = result["nozzles"]?.arrayValue?.first?["actual"]?.doubleValue {

@@ -1,6 +1,7 @@
 import Foundation
 import GCode
 import Logging
+import Synchronization
 
 /// Everything one slice needs: the model, the printer it is for, and where the G-code goes.
 public struct SliceJob: Sendable {
@@ -134,31 +135,34 @@ extension SlicerDiscovery {
     }
 }
 
-/// Gathers what the slicer says, on the draining thread.
-private final class OutputCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var parser: any SlicerProgressParser
-    private var header = CuraHeader.Collector()
+/// Gathers what the slicer says, on the draining thread; the slice reads the header and the count after.
+private final class OutputCollector: Sendable {
+    private struct Heard {
+        var parser: any SlicerProgressParser
+        var header = CuraHeader.Collector()
+        var count = 0
+    }
+
+    private let heard: Mutex<Heard>
     private let progress: @Sendable (SlicingProgress) -> Void
-    private var count = 0
 
     init(parser: any SlicerProgressParser, progress: @escaping @Sendable (SlicingProgress) -> Void) {
-        self.parser = parser
+        heard = Mutex(Heard(parser: parser))
         self.progress = progress
     }
 
     var consume: SlicerProcess.LineHandler {
         { [self] line, onStandardError in
-            let reached: SlicingProgress? = lock.withLock {
-                if onStandardError { header.consume(line) }
-                let reached = parser.progress(fromLine: line, onStandardError: onStandardError)
-                if reached != nil { count += 1 }
+            let reached: SlicingProgress? = heard.withLock { heard in
+                if onStandardError { heard.header.consume(line) }
+                let reached = heard.parser.progress(fromLine: line, onStandardError: onStandardError)
+                if reached != nil { heard.count += 1 }
                 return reached
             }
             if let reached { progress(reached) }
         }
     }
 
-    var curaHeader: CuraHeader? { lock.withLock { header.header } }
-    var reports: Int { lock.withLock { count } }
+    var curaHeader: CuraHeader? { heard.withLock { $0.header.header } }
+    var reports: Int { heard.withLock { $0.count } }
 }

@@ -4,7 +4,7 @@
 /// The firmware runs on its own thread from `start()` until `stop()` (or until the printer is released). The
 /// accessors below read its state under a lock from any thread; the actions are carried out by the printer's thread
 /// and return once done.
-public final class VirtualPrinter: @unchecked Sendable {
+public final class VirtualPrinter: Sendable {
     /// A heater as the firmware reports it.
     public struct HeaterReading: Sendable, Equatable {
         public var actual: Double

@@ -12,6 +12,7 @@ import NIOHTTP1
 import NIOSSL
 import PrinterLink
 import ServiceScope
+import Synchronization
 import Testing
 import ThreeDPProtocol
 import VirtualPrinter
@@ -190,14 +191,11 @@ class AgentEndpoint: @unchecked Sendable {
         return HTTPAnswer(status: Int(response.status.code), body: Array(collected.readableBytesView))
     }
 
-    private let ids = Locked(0)
+    private let ids = Atomic(0)
 
     /// One request; returns the whole response object.
     func call(_ method: String, _ params: [String: JSONValue] = [:], token: String? = nil) async throws -> JSONValue {
-        let id = ids.withLock { value -> Int in
-            value += 1
-            return value
-        }
+        let id = ids.wrappingAdd(1, ordering: .relaxed).newValue
         let request = JSONRPCRequest(id: "t\(id)", method: method, params: params)
         let answer = try await post(try request.encoded(), token: token)
         guard answer.status == 200, let json = answer.json else {
@@ -279,7 +277,7 @@ struct AgentTestError: Error, CustomStringConvertible {
 
 /// Every log line the agent writes, at every level, for tests of what must never be logged.
 final class CapturedLogs: Sendable {
-    private let lines = Locked<[String]>([])
+    private let lines = Mutex<[String]>([])
 
     var all: [String] { lines.withLock { $0 } }
 

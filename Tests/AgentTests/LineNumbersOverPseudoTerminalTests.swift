@@ -2,6 +2,7 @@ import Agent
 import Foundation
 import GCode
 import PrinterLink
+import Synchronization
 import Testing
 import VirtualPrinter
 
@@ -53,7 +54,7 @@ struct LineNumbersOverPseudoTerminalTests {
         let (session, fixtures) = try Self.session("M109 S200\nG1 X1\nG1 X2\n", on: printer, settings: settings)
         defer { fixtures.remove() }
         let cancelled = Flag()
-        let escalations = Locked<[CancelEscalation.Step]>([])
+        let escalations = Mutex<[CancelEscalation.Step]>([])
         let started = ContinuousClock.now
         let result = try await session.run { event in
             switch event {

@@ -1,8 +1,8 @@
-import PrinterLink
+import Synchronization
 
 /// Lines as they come (a child's output, log messages), and a wait for the one a test expects.
 final class LineRecord: Sendable {
-    private let lines = Locked<[String]>([])
+    private let lines = Mutex<[String]>([])
     private let news: AsyncStream<Void>
     private let newsSink: AsyncStream<Void>.Continuation
 

@@ -1,6 +1,6 @@
 import Endpoint
 import Foundation
-import PrinterLink
+import TestSupport
 
 /// A small, seeded fuzzer for the soak test: mutated JSON-RPC messages over HTTP (a new connection each, from
 /// 127.0.0.200) and over a WebSocket (from 127.0.0.201, opened again whenever the agent closes it), without a
@@ -31,7 +31,7 @@ struct LoopbackFuzzer {
     ]
 
     /// Runs until `stop` is set; blocking, for a thread of its own.
-    func run(stop: Locked<Bool>) -> Tally {
+    func run(stop: Shared<Bool>) -> Tally {
         var random = SplitMix64(seed: seed)
         var tally = Tally()
         var socket: RawConnection?

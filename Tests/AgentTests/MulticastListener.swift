@@ -1,14 +1,14 @@
 import Foundation
 import Glibc
 import MulticastDNS
-import PrinterLink
+import Synchronization
 
 /// Hears the mDNS traffic of a network namespace the way any host on that LAN does: a socket on port 5353 in the
 /// group 224.0.0.251, opened by a thread that has joined the namespace (setns applies to the calling thread
 /// only). Each PTR record with TTL 0, a goodbye (RFC 6762 §10.1), becomes a line "goodbye <instance>".
-final class MulticastListener: @unchecked Sendable {
+final class MulticastListener: Sendable {
     let lines = LineRecord()
-    private let running = Locked(true)
+    private let running = Atomic(true)
 
     static func start(namespace: String) async throws -> MulticastListener {
         let listener = MulticastListener()
@@ -20,7 +20,7 @@ final class MulticastListener: @unchecked Sendable {
     }
 
     func stop() {
-        running.withLock { $0 = false }
+        running.store(false, ordering: .relaxed)
     }
 
     private func listen(namespace: String, ready: CheckedContinuation<String?, Never>) {
@@ -65,7 +65,7 @@ final class MulticastListener: @unchecked Sendable {
         ready.resume(returning: nil)
 
         var buffer = [UInt8](repeating: 0, count: 9000)
-        while running.withLock({ $0 }) {
+        while running.load(ordering: .relaxed) {
             let count = recv(descriptor, &buffer, buffer.count, 0)
             guard count > 0, let message = try? DNSMessage.decode(Array(buffer[..<count])), message.isResponse else { continue }
             for record in message.records where record.ttl == 0 {

@@ -3,8 +3,8 @@ import Endpoint
 import Foundation
 import HummingbirdWSClient
 import Logging
-import PrinterLink
 import Testing
+import TestSupport
 import ThreeDPProtocol
 
 /// `3dp-agent pair --revoke ID`, run as the real command in a child process while the daemon serves that Manager:
@@ -29,7 +29,7 @@ struct RevocationOverTheWireTests {
             var logger = Logger(label: "client")
             logger.logLevel = .error
             let socket = Task { () throws -> (WebSocketCloseFrame?, [JSONValue]) in
-                let afterRevoke = Locked<[JSONValue]>([])
+                let afterRevoke = Shared<[JSONValue]>([])
                 let closing = try await WebSocketClient.connect(url: "ws://127.0.0.1:\(agent.port)/3dp/v1/ws", logger: logger) { inbound, outbound, _ in
                     var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
                     var clientID = ""

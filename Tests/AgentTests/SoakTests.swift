@@ -3,8 +3,8 @@ import Endpoint
 import Foundation
 import HummingbirdWSClient
 import Logging
-import PrinterLink
 import Testing
+import TestSupport
 import ThreeDPProtocol
 
 /// The soak test of issue 14: a Manager prints on the virtual printer (`print.start` with a token from the
@@ -32,7 +32,7 @@ struct SoakTests {
             var logger = Logger(label: "manager")
             logger.logLevel = .error
             let watcher = Task { () throws -> [JSONValue] in
-                let callbacks = Locked<[JSONValue]>([])
+                let callbacks = Shared<[JSONValue]>([])
                 _ = try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/3dp/v1/ws", logger: logger) { inbound, outbound, _ in
                     var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
                     for (id, method, params) in [("a", "session.authenticate", ["accessToken": JSONValue.string(token)]),
@@ -62,7 +62,7 @@ struct SoakTests {
                                            "--slow-bodies", "50", "--interval", "3", "--reopen-delay", "1", "--seconds", "200", "--sources", "2-60",
                                            "--until-end-of-input"], configHome: agent.stateDirectory.appendingPathComponent("flood-home"))
             #expect(await flood.nextLine() == "flooding")
-            let stopFuzzing = Locked(false)
+            let stopFuzzing = Shared(false)
             async let fuzzed = RawConnection.onThread { LoopbackFuzzer(port: port).run(stop: stopFuzzing) }
 
             let started = ContinuousClock.now

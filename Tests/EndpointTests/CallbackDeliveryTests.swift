@@ -3,8 +3,8 @@ import Foundation
 import Hummingbird
 import HummingbirdWSClient
 import Logging
-import PrinterLink
 import Testing
+import TestSupport
 @testable import ThreeDPProtocol
 
 /// Callbacks over a live WebSocket, with the hub driven by the test: authenticate, subscribe, receive; and a client
@@ -116,7 +116,7 @@ struct CallbackDeliveryTests {
             await waitSubscribed.next()
 
             let payload = Array(#"{"padding":"\#(String(repeating: "x", count: 4000))"}"#.utf8)
-            let deliveredCount = Locked(0)
+            let deliveredCount = Shared(0)
             try await WebSocketClient.connect(url: url, logger: logger) { inbound, outbound, _ in
                 var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
                 try await outbound.write(.text(Self.request("a", "session.authenticate", ["accessToken": .string(Self.token)])))

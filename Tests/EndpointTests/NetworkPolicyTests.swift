@@ -1,7 +1,7 @@
 @testable import Endpoint
 import Logging
-import PrinterLink
 import Testing
+import TestSupport
 
 /// The pure parts of the endpoint's network guard: the connection table, the origin policy, the client frame
 /// mask check and the escaping of client text in logs (issue 14, finding 3).
@@ -132,7 +132,7 @@ struct NetworkPolicyTests {
     }
 
     @Test func aCapWarningIsLoggedAtOnceThenAtMostOncePerIntervalWithTheCount() {
-        let lines = Locked<[String]>([])
+        let lines = Shared<[String]>([])
         let logger = Logger(label: "test") { _ in LineHandler(lines: lines) }
         let warning = RateLimitedWarning(logger: logger, interval: .seconds(10))
         let start = ContinuousClock.now
@@ -156,7 +156,7 @@ struct NetworkPolicyTests {
 
 /// Keeps each logged message.
 struct LineHandler: LogHandler {
-    let lines: Locked<[String]>
+    let lines: Shared<[String]>
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level = .trace
 

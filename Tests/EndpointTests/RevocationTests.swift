@@ -1,8 +1,8 @@
 @testable import Endpoint
 import Foundation
 import Logging
-import PrinterLink
 import Testing
+import TestSupport
 @testable import ThreeDPProtocol
 
 /// Revoking a Manager ends what it has open: its WebSocket sessions and long polls, its subscriptions, and any
@@ -32,8 +32,8 @@ struct RevocationTests {
     }
 
     @Test func aSessionAuthenticatedBeforeTheRevokeRunsNothingAfterIt() async throws {
-        let paired = Locked(true)
-        let runs = Locked(0)
+        let paired = Shared(true)
+        let runs = Shared(0)
         var methods = MethodTable()
         methods.register("printer.gcode") { _, _ in
             runs.withLock { $0 += 1 }

@@ -5,6 +5,10 @@ import Foundation
 /// Ctrl-C and SIGTERM during a print. On a terminal the first Ctrl-C pauses, Enter resumes and a second
 /// Ctrl-C cancels; without a terminal (a service, a pipe) the first signal cancels. Either way the job ends
 /// through the cancel script, never by dropping the port with the heaters on.
+///
+/// `@unchecked` because the checker cannot see the confinement: `paused` and `cancelled` are touched only on
+/// `queue` (the signal handlers run there, the Enter reader goes through `queue.sync`), and `sources` only by
+/// `install` and `uninstall` on the command's task; the dispatch sources themselves are not `Sendable`.
 final class PrintControls: @unchecked Sendable {
     private let session: PrintSession
     private let display: ProgressDisplay

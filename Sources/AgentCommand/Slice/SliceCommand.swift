@@ -104,7 +104,7 @@ struct SliceCommand: AsyncParsableCommand {
 }
 
 /// Ctrl-C or SIGTERM ends the slicer (and leaves no part file) instead of the program alone.
-final class SliceInterrupt: @unchecked Sendable {
+final class SliceInterrupt {
     private let sources: [DispatchSourceSignal]
 
     init(_ handler: @escaping @Sendable () -> Void) {

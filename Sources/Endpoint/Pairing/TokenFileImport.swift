@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import Jobs
 import Logging
+import OwnerOnlyFiles
 
 /// `tokens.json`, where agents before the one database kept their paired clients:
 /// `{"format":1,"tokens":[{"id","label","sha256","createdAt","lastUsedAt"}]}`. At the first start of a newer agent
@@ -43,7 +44,9 @@ enum TokenFileImport {
             throw .system(operation: "rename", path: path, errno: errno)
         }
         unlink(directory + "/" + lockFileName)
-        syncDirectory(directory)
+        // Best effort: the rename is durable once the directory entry is on disk; a failure here loses nothing, as
+        // the import is already committed and repeating it adds nothing.
+        try? OwnerOnlyFile.syncDirectory(directory)
         logger.notice("the paired clients of \(path) are now in the agent's database; the file was kept as \(path)\(migratedSuffix)",
                       metadata: ["clients": "\(records.count)", "added": "\(added)"])
         return added
@@ -68,32 +71,11 @@ enum TokenFileImport {
 
     /// The file's bytes; nil when there is none.
     private static func read(_ path: String) throws(AccessTokenStoreError) -> Data? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            if errno == ENOENT { return nil }
-            throw .system(operation: "open", path: path, errno: errno)
+        do {
+            return try OwnerOnlyFile.read(path).map { Data($0) }
+        } catch {
+            throw .system(operation: error.operation, path: error.path, errno: error.errno)
         }
-        defer { close(descriptor) }
-        var data = Data()
-        var chunk = [UInt8](repeating: 0, count: 16_384)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count == 0 { return data }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .system(operation: "read", path: path, errno: errno)
-            }
-            data.append(contentsOf: chunk[0..<count])
-        }
-    }
-
-    /// Best effort: the rename is durable once the directory entry is on disk; a failure here loses nothing, as
-    /// the import is already committed and repeating it adds nothing.
-    private static func syncDirectory(_ directory: String) {
-        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { return }
-        fsync(descriptor)
-        close(descriptor)
     }
 
     static func decode(_ data: Data, path: String) throws(AccessTokenStoreError) -> [TokenRecord] {

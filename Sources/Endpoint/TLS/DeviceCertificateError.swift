@@ -1,4 +1,5 @@
 import Glibc
+import OwnerOnlyFiles
 
 /// Why the agent's TLS identity cannot be used. The agent refuses to start rather than make a new identity:
 /// every paired Manager pinned the old certificate and would then refuse the agent as an impostor, so a change
@@ -22,5 +23,11 @@ public enum DeviceCertificateError: Error, Sendable, Equatable, CustomStringConv
                 + "because every paired Manager would then refuse it as a changed certificate. To start over with a new "
                 + "one, move both files away and restart; then pair every Manager again"
         }
+    }
+}
+
+extension DeviceCertificateError {
+    static func system(_ failure: FileSystemFailure) -> Self {
+        .system(operation: failure.operation, path: failure.path, errno: failure.errno)
     }
 }

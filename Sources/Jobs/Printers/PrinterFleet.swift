@@ -1,5 +1,5 @@
 import Logging
-import PrinterLink
+import Synchronization
 
 /// Every printer the agent serves, by `serviceId`, and the one stream of notices they all write to.
 /// Printers can join while it runs (a printer plugged in later); each runs until the fleet's task is cancelled.
@@ -8,7 +8,7 @@ public final class PrinterFleet: Sendable {
     private let noticeSink: AsyncStream<PrinterNotice>.Continuation
     private let joined: AsyncStream<PrinterService>
     private let joinSink: AsyncStream<PrinterService>.Continuation
-    private let registry = Locked<[PrinterService]>([])
+    private let registry = Mutex<[PrinterService]>([])
     private let logger: Logger
     public let support: JobSupport
 

@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import GCode
 import Logging
+import Synchronization
 
 /// Runs the host protocol state machine over an open serial port on a thread of its own: poll(2) on the
 /// port and a wake-up self-pipe, bytes in and out, time for the machine's deadlines. Everything it learns
@@ -16,7 +17,7 @@ public final class PrinterConnection: Sendable {
     public let port: SerialPort
 
     private enum Request {
-        case startJob(JobSource, totalCommands: Int)
+        case startJob(JobSourceHandOver, totalCommands: Int)
         case pause
         case resume
         case cancel
@@ -31,14 +32,14 @@ public final class PrinterConnection: Sendable {
         var waiters: [UInt64: CheckedContinuation<[String], any Error>] = [:]
         var nextCommandID: UInt64 = 1
         var finished = false
-        var thread: Thread?
+        var started = false
     }
 
     private let settings: LinkSettings
     private let logger: Logger
     private let continuation: AsyncStream<LinkEvent>.Continuation
     private let wakeup = Wakeup()
-    private let shared = Locked(Shared())
+    private let shared = Mutex(Shared())
     private let done = DispatchSemaphore(value: 0)
 
     public init(port: SerialPort, settings: LinkSettings = LinkSettings(), logger: Logger = Logger(label: "3dp-agent.link")) {
@@ -56,17 +57,18 @@ public final class PrinterConnection: Sendable {
         }
         thread.name = "printer-link"
         thread.stackSize = 1 << 20
-        shared.withLock { $0.thread = thread }
+        shared.withLock { $0.started = true }
         thread.start()
     }
 
     public func snapshot() -> LinkSnapshot { shared.withLock { $0.snapshot } }
 
-    /// Prints the commands of `source`; `totalCommands` is for progress (from a validation pass).
-    public func startJob(_ source: JobSource, totalCommands: Int) throws {
+    /// Prints the commands of `source`, which belongs to the link's thread from now on; `totalCommands` is for
+    /// progress (from a validation pass).
+    public func startJob(_ source: sending any JobSource, totalCommands: Int) throws {
         let state = snapshot().state
         guard state == .ready else { throw PrinterLinkError.notReady(state.description) }
-        submit(.startJob(source, totalCommands: totalCommands))
+        submit(.startJob(JobSourceHandOver(source), totalCommands: totalCommands))
     }
 
     public func pause() { submit(.pause) }
@@ -93,7 +95,7 @@ public final class PrinterConnection: Sendable {
     /// Stops the thread and closes the port. Safe to call more than once.
     public func close() {
         let running: Bool = shared.withLock { shared in
-            guard shared.thread != nil, !shared.finished else { return false }
+            guard shared.started, !shared.finished else { return false }
             shared.requests.append(.close)
             return true
         }
@@ -125,7 +127,8 @@ public final class PrinterConnection: Sendable {
             for request in requests {
                 let now = ContinuousClock.now
                 switch request {
-                case .startJob(let source, let total):
+                case .startJob(let handOver, let total):
+                    guard let source = handOver.take() else { continue }
                     loop.source = source
                     loop.perform(loop.machine.startJob(totalCommands: total, fileSize: source.fileSize, now: now), connection: self)
                 case .pause: loop.perform(loop.machine.pause(now: now), connection: self)

@@ -4,7 +4,7 @@ import Glibc
 
 /// A self-pipe the link's poll loop watches, so that other threads can hand it work without a busy wait.
 /// (Glibc's Swift module does not export eventfd.)
-final class Wakeup: @unchecked Sendable {
+final class Wakeup: Sendable {
     let descriptor: Int32
     private let writeEnd: Int32
 
